@@ -1,0 +1,3 @@
+from courtops.cli import main
+
+raise SystemExit(main())
