@@ -263,7 +263,7 @@ class CallbackModule(CallbackBase):
         self._record(result, "changed" if result.result.get("changed") else "ok")
 
     def v2_runner_on_failed(self, result: Any, ignore_errors: bool = False) -> None:
-        self._record(result, "failed", ignored=ignore_errors)
+        self._record(result, "failed", ignored=bool(ignore_errors))
 
     def v2_runner_on_skipped(self, result: Any) -> None:
         self._record(result, "skipped")
