@@ -22,7 +22,7 @@ from typing import Any
 
 from courtops import REPO_ROOT
 from courtops.findings import Finding
-from courtops.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from courtops.store.migrations import MIGRATIONS
 
 #: Environment variable naming the store file (the callback's `store` option reads it too).
 STORE_ENV = "COURTOPS_STORE"
@@ -187,18 +187,24 @@ class Store:
     def version(self) -> int:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
-    def migrate(self, target: int = SCHEMA_VERSION) -> None:
-        """Bring the schema to ``target``, one migration per transaction."""
+    def migrate(self, target: int | None = None) -> None:
+        """Bring the schema to ``target`` (default: the newest), one migration per transaction."""
+        target = len(MIGRATIONS) if target is None else target
         current = self.version
-        if current > SCHEMA_VERSION:
+        if current > len(MIGRATIONS):
             raise StoreError(
-                f"{self.path}: schema version {current} is newer than this courtops ({SCHEMA_VERSION})"
+                f"{self.path}: schema version {current} is newer than this courtops ({len(MIGRATIONS)})"
             )
         for number in range(current + 1, target + 1):
             # executescript() commits first; BEGIN/COMMIT inside makes the step atomic.
-            self.db.executescript(
-                f"BEGIN IMMEDIATE;\n{MIGRATIONS[number - 1]}\nPRAGMA user_version = {number};\nCOMMIT;"
-            )
+            try:
+                self.db.executescript(
+                    f"BEGIN IMMEDIATE;\n{MIGRATIONS[number - 1]}\nPRAGMA user_version = {number};\nCOMMIT;"
+                )
+            except sqlite3.Error:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
