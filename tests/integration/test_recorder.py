@@ -12,9 +12,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
+import pytest
+
 from courtops import REPO_ROOT
+from courtops.cli import main
 from courtops.store import Store
 
 DATA = REPO_ROOT / "tests" / "data" / "recorder"
@@ -178,7 +182,9 @@ def test_a_failed_batch_mid_run_is_visible_and_others_are_kept(tmp_path: Path) -
     assert "Emit a finding and metrics" in tasks and "Runs on the survivors" not in tasks
 
 
-def test_no_log_and_secret_keys_never_reach_the_store(tmp_path: Path) -> None:
+def test_no_log_and_secret_keys_never_reach_the_store_or_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = tmp_path / "s.sqlite3"
     proc = run_playbook(
         store, "mixed.yml", "-e", f"n_hosts=2 planted={PLANTED}", COURTOPS_RECORDER_CONTENT="all"
@@ -194,13 +200,46 @@ def test_no_log_and_secret_keys_never_reach_the_store(tmp_path: Path) -> None:
         assert findings[0].evidence == {"db_password": "********"}
         hosts = {h.name: h for h in st.hosts(run.id)}
         assert hosts["pc0"].asset["asset_snmp_community"] == "********"
+    # ... nor any report or export made from it
+    assert main(["report", "--store", str(store), "--out", str(tmp_path / "reports")]) == 0
+    for fmt in ("json", "csv"):
+        assert main(["findings", "--store", str(store), "--format", fmt]) == 0
+        (tmp_path / f"findings.{fmt}").write_text(capsys.readouterr().out, encoding="utf-8")
+    assert {p.name for p in (tmp_path / "reports").iterdir()} == {
+        "dengbao.html",
+        "dengbao.xlsx",
+        "dengbao.pdf",
+    }
     assert_secret_absent(tmp_path, PLANTED)
 
 
+def readable_bytes(path: Path) -> bytes:
+    """What a reader of ``path`` can see: zip members (XLSX) unpacked, PDF text extracted."""
+    data = path.read_bytes()
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(path) as zf:
+            return data + b"".join(zf.read(name) for name in zf.namelist())
+    if data[:5] == b"%PDF-":
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+        return data + text
+    return data
+
+
 def assert_secret_absent(where: Path, secret: str) -> None:
-    """No file under ``where`` (store, WAL, reports) holds the secret, in any encoding we write."""
+    """No file under ``where`` (store, WAL, reports, exports) holds the secret."""
     needles = [secret.encode(), secret.encode("utf-16-le")]
     for path in where.rglob("*"):
         if path.is_file():
-            data = path.read_bytes()
+            data = readable_bytes(path)
             assert not any(n in data for n in needles), f"{secret} found in {path}"
+
+
+def test_the_secret_detector_sees_inside_xlsx_and_pdf(tmp_path: Path) -> None:
+    """Guards the redaction test: a secret hidden in a compressed format is still found."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append([PLANTED])  # type: ignore[union-attr]
+    wb.save(tmp_path / "x.xlsx")
+    with pytest.raises(AssertionError, match=r"x\.xlsx"):
+        assert_secret_absent(tmp_path, PLANTED)
