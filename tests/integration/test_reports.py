@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from courtops import REPO_ROOT
 from courtops.cli import main
 from courtops.findings import EXPORT_KEYS, Finding
 from courtops.report.render import CHROMIUM_FLAGS, find_chromium
@@ -181,3 +184,26 @@ def test_pdf_has_the_chinese_headings(reports: tuple[Path, Path]) -> None:
     ).stdout
     for heading in HEADINGS:
         assert heading in text
+
+
+def test_report_playbook_renders_the_latest_audit(reports: tuple[Path, Path], tmp_path: Path) -> None:
+    store, _ = reports
+    env = {
+        **os.environ,
+        "ANSIBLE_CONFIG": str(REPO_ROOT / "ansible.cfg"),
+        # recorded too (kind "report"): report_kind=audit must still pick the audit run
+        "ANSIBLE_CALLBACKS_ENABLED": "courtops_recorder",
+        "COURTOPS_STORE": str(store),
+        "ANSIBLE_NOCOLOR": "1",
+    }
+    proc = subprocess.run(
+        [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,",
+         str(REPO_ROOT / "playbooks" / "report.yml"),
+         "-e", f"report_store={store} report_out={tmp_path} report_formats=html,xlsx"],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dengbao.html", "dengbao.xlsx"]
+    assert "对比对象：运行 #1" in (tmp_path / "dengbao.html").read_text(encoding="utf-8")
+    with Store(store, create=False) as st:
+        assert st.get_run("latest").kind == "report"
