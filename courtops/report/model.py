@@ -120,7 +120,7 @@ def build_assets(hosts: list[HostStats], findings: list[Finding]) -> list[Asset]
 
 def gap_rows(assets: list[Asset], *, verdicts: frozenset[str] | None = None) -> list[GapRow]:
     """Rows sorted by 安全层面, 控制点, 测评项, then asset; ``verdicts`` filters (None: all)."""
-    rows = []
+    rows: list[GapRow] = []
     ordered = sorted(
         ((a, f) for a in assets for f in a.findings),
         key=lambda af: (af[1].layer, af[1].control_point, af[1].control_id, af[0].name),
