@@ -23,17 +23,16 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         raise UserError(str(exc)) from exc
     with store:
-        print(
-            f"{'id':>5}  {'kind':10} {'status':11} {'started (CST)':19}  {'results':>7} {'findings':>8}  playbook"
-        )
+        head = f"{'id':>5}  {'kind':10} {'status':11} {'started (CST)':19}"
+        print(f"{head}  {'results':>7} {'findings':>8}  playbook")
         for r in store.runs(kind=args.kind, limit=args.limit):
             results, findings = store.db.execute(
                 "SELECT (SELECT COUNT(*) FROM task_results WHERE run_id = ?),"
                 " (SELECT COUNT(*) FROM findings WHERE run_id = ?)",
                 (r.id, r.id),
             ).fetchone()
+            started = fmt_time(r.started_at)
             print(
-                f"{r.id:>5}  {r.kind[:10]:10} {r.status:11} {fmt_time(r.started_at)}  {results:>7} {findings:>8}"
-                f"  {r.playbook}"
+                f"{r.id:>5}  {r.kind[:10]:10} {r.status:11} {started}  {results:>7} {findings:>8}  {r.playbook}"
             )
     return 0
