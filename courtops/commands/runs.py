@@ -31,8 +31,6 @@ def run(args: argparse.Namespace) -> int:
                 " (SELECT COUNT(*) FROM findings WHERE run_id = ?)",
                 (r.id, r.id),
             ).fetchone()
-            started = fmt_time(r.started_at)
-            print(
-                f"{r.id:>5}  {r.kind[:10]:10} {r.status:11} {started}  {results:>7} {findings:>8}  {r.playbook}"
-            )
+            started, name = fmt_time(r.started_at), r.playbook
+            print(f"{r.id:>5}  {r.kind[:10]:10} {r.status:11} {started}  {results:>7} {findings:>8}  {name}")
     return 0
