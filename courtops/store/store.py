@@ -9,6 +9,7 @@ synchronous=NORMAL, which is the trade-off SQLite recommends for WAL).
 
 from __future__ import annotations
 
+import configparser
 import hashlib
 import json
 import os
@@ -36,9 +37,24 @@ class StoreError(Exception):
 
 
 def default_path() -> Path:
-    """The store path: $COURTOPS_STORE, else .cache/courtops.sqlite3 under the repository."""
+    """The store path, found the way the recorder finds it.
+
+    $COURTOPS_STORE, else ``store`` in ansible.cfg's [callback_courtops_recorder] section ($ANSIBLE_CONFIG
+    or the repository's; relative to that file, as Ansible resolves paths), else .cache/courtops.sqlite3.
+    """
     env = os.environ.get(STORE_ENV)
-    return Path(env).expanduser() if env else DEFAULT_STORE
+    if env:
+        return Path(env).expanduser()
+    cfg_path = Path(os.environ.get("ANSIBLE_CONFIG") or REPO_ROOT / "ansible.cfg")
+    cfg = configparser.ConfigParser(interpolation=None)
+    try:
+        cfg.read(cfg_path, encoding="utf-8")
+    except configparser.Error:
+        return DEFAULT_STORE  # ansible-playbook itself reports a broken ansible.cfg
+    value = cfg.get("callback_courtops_recorder", "store", fallback="").strip()
+    if value:
+        return cfg_path.parent / Path(os.path.expandvars(value)).expanduser()
+    return DEFAULT_STORE
 
 
 def _json(value: Any) -> str:

@@ -18,8 +18,10 @@ from courtops.store import (
     Store,
     StoreError,
     TaskResult,
+    default_path,
 )
 from courtops.store import store as store_module
+from courtops.store.store import DEFAULT_STORE
 
 
 def _finding(host: str, verdict: str = "不符合", **kw: object) -> Finding:
@@ -162,3 +164,16 @@ def test_newer_store_is_refused(tmp_path: Path) -> None:
     db.close()
     with pytest.raises(StoreError, match="newer than this courtops"):
         Store(path)
+
+
+def test_store_path_from_env_then_ansible_cfg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "ansible.cfg"
+    cfg.write_text("[callback_courtops_recorder]\nstore = state/court.sqlite3\n")
+    monkeypatch.delenv("COURTOPS_STORE", raising=False)
+    monkeypatch.setenv("ANSIBLE_CONFIG", str(cfg))
+    assert default_path() == tmp_path / "state" / "court.sqlite3"
+    monkeypatch.setenv("COURTOPS_STORE", str(tmp_path / "env.sqlite3"))
+    assert default_path() == tmp_path / "env.sqlite3"
+    monkeypatch.delenv("COURTOPS_STORE")
+    cfg.write_text("[defaults]\nforks = 5\n")
+    assert default_path() == DEFAULT_STORE
