@@ -43,6 +43,7 @@ TITLES = {
 }
 
 Readings = dict[str, Any]
+HEALTHY = frozenset({"PASSED", "OK", "HEALTHY"})  # smartctl, smartctl (SCSI), Windows Get-PhysicalDisk
 Thresholds = dict[str, dict[str, float | None]]
 
 
@@ -143,6 +144,14 @@ class _Judge:
 
     def cpu_load(self) -> list[CheckResult]:
         data = self.metrics()
+        if data.get("load") is None and data.get("cpu_pct") is not None:  # Windows: CPU % instead of load
+            pct = float(data["cpu_pct"])
+            state = level(pct, self.t["cpu_pct"])
+            return [
+                self.result(
+                    "cpu_load", state, value=pct, unit="%", remark="CPU 使用率过高" if state != NORMAL else ""
+                )
+            ]
         load = self.need(data, "load")
         per_core = float(load[1]) / max(int(data.get("cpu_count") or 1), 1)
         state = level(per_core, self.t["cpu_load_per_core"])
@@ -266,10 +275,10 @@ class _Judge:
         return [
             self.result(
                 "smart",
-                NORMAL if health.upper() in ("PASSED", "OK") else FAULT,
+                NORMAL if health.upper() in HEALTHY else FAULT,
                 item=dev,
                 text=health,
-                remark="" if health.upper() in ("PASSED", "OK") else "硬盘健康检测未通过",
+                remark="" if health.upper() in HEALTHY else "硬盘健康检测未通过",
             )
             for dev, health in smart.items()
         ]

@@ -225,3 +225,18 @@ def test_results_become_recorder_metrics():
         "host": "h1", "name": "disk", "value": 30.0, "text": "/ 已用 30.0%", "unit": "%",
         "labels": {"title": "磁盘使用率", "state": NORMAL, "item": "/", "remark": ""},
     }  # fmt: skip
+
+
+def test_windows_reading_shape():
+    """courtops_win_metrics reports CPU % (no load average) and Get-PhysicalDisk health words."""
+    windows = {k: v for k, v in HEALTHY.items() if k != "load"}
+    windows |= {"cpu_pct": 97.0, "smart": {"SAMSUNG MZ7LH480": "Healthy", "WDC WD10EZEX": "Warning"},
+                "services": {"WinDefend": "Running", "W32Time": "Stopped"}}  # fmt: skip
+    got = states(run(windows, ["cpu_load", "smart", "key_services"]))
+    assert got == {
+        ("cpu_load", ""): FAULT,
+        ("smart", "SAMSUNG MZ7LH480"): NORMAL,
+        ("smart", "WDC WD10EZEX"): FAULT,
+        ("key_services", "WinDefend"): NORMAL,
+        ("key_services", "W32Time"): FAULT,
+    }
