@@ -5,6 +5,7 @@ the quarterly service report) is one more ``ReportSpec``: a context builder, a t
 ``base.html.j2`` and optionally an XLSX writer.
 """
 
+from courtops.report.inspection import build_inspection, write_inspection
 from courtops.report.model import build_dengbao
 from courtops.report.render import ReportError, ReportSpec, write_report
 from courtops.report.xlsx import write_records
@@ -16,6 +17,13 @@ REPORTS: dict[str, ReportSpec] = {
         template="dengbao.html.j2",
         build=build_dengbao,
         xlsx=write_records,
+    ),
+    "inspection": ReportSpec(
+        name="inspection",
+        title="日常巡检记录",
+        template="inspection.html.j2",
+        build=build_inspection,
+        xlsx=write_inspection,
     ),
 }
 
