@@ -107,4 +107,10 @@ class LabConfig:
 
     @property
     def inventory_dir(self) -> Path:
-        return self.repo_root / "inventory" / "lab"
+        """Lab 0 writes the repository's inventory/lab/; other ids their own (two labs, two inventories)."""
+        override = os.environ.get("COURTOPS_LAB_INVENTORY")
+        if override:
+            return Path(override)
+        if self.lab_id == 0:
+            return self.repo_root / "inventory" / "lab"
+        return self.state_dir / "inventory"

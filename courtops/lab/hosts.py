@@ -93,13 +93,30 @@ def children(pid: int) -> list[int]:
     return kids
 
 
+def _ns(pid: int | str, kind: str) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/ns/{kind}")
+    except OSError:
+        return ""
+
+
 def leader(nspawn_pid: int, timeout: float = 30.0) -> int:
-    """The container's init (its PID 1, seen from outside): the nspawn process's child."""
+    """The container's init (its PID 1, seen from outside).
+
+    systemd-nspawn forks an intermediate child before the container's init, so take the first
+    descendant that already lives in its own PID *and* network namespace: moving a veth "into" a
+    process still in our namespace would configure this machine's own network instead.
+    """
+    mine_pid, mine_net = _ns("self", "pid"), _ns("self", "net")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        kids = children(nspawn_pid)
-        if kids:
-            return kids[0]
+        stack = children(nspawn_pid)
+        while stack:
+            pid = stack.pop(0)
+            pidns, netns_ = _ns(pid, "pid"), _ns(pid, "net")
+            if pidns and netns_ and pidns != mine_pid and netns_ != mine_net:
+                return pid
+            stack += children(pid)
         if not Path(f"/proc/{nspawn_pid}").exists():
             break
         time.sleep(0.05)
@@ -107,6 +124,8 @@ def leader(nspawn_pid: int, timeout: float = 30.0) -> int:
 
 
 def attach_network(cfg: LabConfig, spec: HostSpec, leader_pid: int) -> None:
+    if _ns(leader_pid, "net") in ("", _ns("self", "net")):
+        raise LabError(f"{spec.name}: refusing to configure a network namespace that is not the container's")
     _, guest = netns.add_veth(cfg, spec.veth_index)
     run(["ip", "link", "set", guest, "netns", str(leader_pid)])
     netns.configure_guest(["nsenter", "-t", str(leader_pid), "-n"], guest, spec.address, cfg.subnet.prefixlen)
@@ -180,3 +199,9 @@ def unmount_all(cfg: LabConfig) -> None:
 def lab_mounts(cfg: LabConfig) -> list[str]:
     prefix = f"{cfg.hosts_dir}/"
     return [ln.split()[1] for ln in Path("/proc/mounts").read_text().splitlines() if ln.split()[1].startswith(prefix)]
+
+
+def kill(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    _reap(pid)

@@ -64,13 +64,18 @@ def ensure_netns(cfg: LabConfig, name: str) -> str:
     return ns
 
 
-def add_netns_address(cfg: LabConfig, ns: str, n: int, address: str) -> None:
-    """One veth per address into a shared namespace (the device simulators bind each address)."""
-    _, guest = add_veth(cfg, n)
-    run(["ip", "link", "set", guest, "netns", ns])
+def attach_netns(cfg: LabConfig, ns: str, n: int, addresses: list[str]) -> None:
+    """One veth into a simulator namespace carrying every device address (one per device)."""
     args = ["ip", "netns", "exec", ns]
-    run([*args, "ip", "addr", "add", f"{address}/{cfg.subnet.prefixlen}", "dev", guest])
-    run([*args, "ip", "link", "set", guest, "up"])
+    guest = cfg.veth_guest(n)
+    if not quiet([*args, "ip", "link", "show", "dev", guest]):
+        _, guest = add_veth(cfg, n)
+        run(["ip", "link", "set", guest, "netns", ns])
+        run([*args, "ip", "link", "set", guest, "up"])
+    have = run([*args, "ip", "-o", "addr", "show", "dev", guest]).stdout
+    for address in addresses:
+        if f" {address}/" not in have:
+            run([*args, "ip", "addr", "add", f"{address}/{cfg.subnet.prefixlen}", "dev", guest])
 
 
 def list_netns(cfg: LabConfig) -> list[str]:
