@@ -48,7 +48,6 @@ def _platform_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
     if platform in ("linux_deb", "linux_rpm"):
         return {
             "ansible_user": "ops",
-            "ansible_become": False,
             "ansible_ssh_private_key_file": str(cfg.ssh_key),
             "ansible_ssh_common_args": ssh_args,
             "ansible_python_interpreter": "/usr/bin/python3",
