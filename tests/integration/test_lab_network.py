@@ -33,13 +33,21 @@ EXPECT: dict[str, list[tuple[str, str, str]]] = {
     ],
     "comware": [
         ("display current-configuration", " undo telnet server enable", "\n telnet server enable"),
-        ("display current-configuration", " password-control login-attempt 5 exceed lock-time 10", " password simple"),
+        (
+            "display current-configuration",
+            " password-control login-attempt 5 exceed lock-time 10",
+            " password simple",
+        ),
         ("display version", "Comware Software, Version 7.1.070", "Comware Software, Version 7.1.070"),
         ("display cpu-usage", "in last 5 seconds", "in last 5 seconds"),
         ("display memory", "FreeRatio", "FreeRatio"),
         ("display interface brief", "Vlan100              UP   UP", "Vlan100              UP   UP"),
         ("display ntp-service status", "Clock status: synchronized", "Clock status: unsynchronized"),
-        ("display password-control", "Password control:                Enabled", "Password control:                Disabled"),
+        (
+            "display password-control",
+            "Password control:                Enabled",
+            "Password control:                Disabled",
+        ),
         ("display ssh server status", "SSH version : 2.0", "SSH version : 1.99"),
         ("display local-user", "Service type:              SSH/Terminal", "Telnet/FTP/HTTP/SSH/Terminal"),
     ],
@@ -81,7 +89,9 @@ def test_every_device_in_the_inventory_was_reached(lab: Lab, show_results: dict[
 @pytest.mark.parametrize("platform", ["vrp", "comware", "ios"])
 def test_show_commands_return_the_seeded_state(lab: Lab, show_results: dict[str, Any], platform: str) -> None:
     for dev in (d for d in lab.network if d.platform == platform):
-        outputs = {r["item"]: r["stdout"] for r in show_results[dev.name]["Run every show command"]["results"]}
+        outputs = {
+            r["item"]: r["stdout"] for r in show_results[dev.name]["Run every show command"]["results"]
+        }
         assert all(out.strip() for out in outputs.values()), dev.name
         assert dev.name in outputs[EXPECT[platform][0][0]], "the configuration names its own device"
         for command, good, bad in EXPECT[platform]:
@@ -89,7 +99,9 @@ def test_show_commands_return_the_seeded_state(lab: Lab, show_results: dict[str,
             assert want in outputs[command], f"{dev.name} `{command}`: {want!r} missing"
         config = outputs[EXPECT[platform][0][0]]
         telnet_on = re.search(r"^\s*(telnet server enable|transport input (telnet|all))", config, re.M)
-        assert bool(telnet_on) != dev.vars["lab_compliant"], f"{dev.name}: telnet state contradicts its profile"
+        assert bool(telnet_on) != dev.vars["lab_compliant"], (
+            f"{dev.name}: telnet state contradicts its profile"
+        )
 
 
 def test_backups_hold_the_running_configuration(lab: Lab, show_results: dict[str, Any]) -> None:

@@ -36,8 +36,9 @@ def device(lab: Lab, profile: str) -> HostSpec:
 
 
 def netsnmp(*args: str) -> str:
-    return subprocess.run(["snmpget" if args[0] == "get" else "snmpwalk", "-v2c", "-c", "public", "-On", "-t", "2",
-                           *args[1:]], capture_output=True, text=True, check=True).stdout  # fmt: skip
+    tool = "snmpget" if args[0] == "get" else "snmpwalk"
+    cmd = [tool, "-v2c", "-c", "public", "-On", "-t", "2", *args[1:]]
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
 
 
 def test_every_device_answers_with_its_own_name(lab: Lab) -> None:
@@ -48,7 +49,9 @@ def test_every_device_answers_with_its_own_name(lab: Lab) -> None:
 
 def test_printer_low_on_toner(lab: Lab) -> None:
     dev = device(lab, "printer_low_toner")
-    got = snmpcheck.get(dev.address, [SUPPLY_LEVEL, SUPPLY_MAX, f"{HR_DEVICE_STATUS}.1", HR_PRINTER_ERRORS, ALERT_CODE])
+    got = snmpcheck.get(
+        dev.address, [SUPPLY_LEVEL, SUPPLY_MAX, f"{HR_DEVICE_STATUS}.1", HR_PRINTER_ERRORS, ALERT_CODE]
+    )
     assert int(got[SUPPLY_LEVEL]) * 100 // int(got[SUPPLY_MAX]) <= 5
     assert got[f"{HR_DEVICE_STATUS}.1"] == "3"  # warning
     assert octets(got[HR_PRINTER_ERRORS]) == b"\x40"  # lowToner
@@ -58,7 +61,9 @@ def test_printer_low_on_toner(lab: Lab) -> None:
 
 def test_printer_with_paper_jam(lab: Lab) -> None:
     dev = device(lab, "printer_paper_jam")
-    got = snmpcheck.get(dev.address, [f"{HR_DEVICE_STATUS}.1", HR_PRINTER_STATUS, HR_PRINTER_ERRORS, ALERT_CODE])
+    got = snmpcheck.get(
+        dev.address, [f"{HR_DEVICE_STATUS}.1", HR_PRINTER_STATUS, HR_PRINTER_ERRORS, ALERT_CODE]
+    )
     assert got[f"{HR_DEVICE_STATUS}.1"] == "5"  # down
     assert got[HR_PRINTER_STATUS] == "1"  # other (RFC 3805: jammed)
     assert octets(got[HR_PRINTER_ERRORS]) == b"\x04"  # jammed

@@ -87,7 +87,9 @@ def test_down_after_a_killed_up_cleans_up(lab: Lab) -> None:
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert hosts.lab_mounts(lab.cfg) or hosts.lab_processes(lab.cfg), "the killed up left nothing to test with"
+    assert hosts.lab_mounts(lab.cfg) or hosts.lab_processes(lab.cfg), (
+        "the killed up left nothing to test with"
+    )
     subprocess.run([sys.executable, "-m", "courtops", "lab", "down"], check=True, capture_output=True)
     assert_nothing_left(lab.cfg)
 
