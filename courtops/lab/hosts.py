@@ -72,11 +72,16 @@ def host_public_key(cfg: LabConfig, spec: HostSpec) -> str:
 
 
 def start(cfg: LabConfig, spec: HostSpec) -> int:
-    """Boot the container; returns the systemd-nspawn pid."""
+    """Boot the container; returns the systemd-nspawn pid.
+
+    --console=read-only forwards the container's console to console.log. (With `passive` nobody
+    drains the console pty: once its buffer fills, the container's systemd blocks writing boot
+    messages and the host never finishes booting.)
+    """
     base = host_dir(cfg, spec)
     log = (base / "console.log").open("ab")
     cmd = [
-        "systemd-nspawn", "--quiet", "--register=no", "--keep-unit", "--console=passive",
+        "systemd-nspawn", "--quiet", "--register=no", "--keep-unit", "--console=read-only",
         "-D", str(base / "root"), "-M", cfg.machine(spec.name), "--hostname", spec.name,
         "--private-network", "--boot",
     ]  # fmt: skip
