@@ -91,7 +91,6 @@ PSEUDO_FS = frozenset(
         "binfmt_misc",
         "rpc_pipefs",
         "nsfs",
-        "overlay",
         "squashfs",
         "ramfs",
         "efivarfs",
@@ -143,7 +142,8 @@ def gather(module, services, since, av_paths):
     try:
         for line in _read("/proc/mounts").splitlines():
             fields = line.split()
-            if len(fields) < 3 or fields[2] in PSEUDO_FS or fields[1] in seen:
+            # skip pseudo filesystems and bind-mounted single files (containers mount /etc/resolv.conf …)
+            if len(fields) < 3 or fields[2] in PSEUDO_FS or fields[1] in seen or not os.path.isdir(fields[1]):
                 continue
             seen.add(fields[1])
             try:

@@ -129,7 +129,7 @@ def snmp_devices(cfg: LabConfig, count: int) -> list[HostSpec]:
                 zone=zone, klass=klass, platform="snmp_device", courtroom=courtroom, profile=rec,
                 site=TRIBUNAL_SITE if courtroom else "site_main",
                 vars={"asset_vendor": vendor, "asset_role": role, "asset_department": "信息技术处",
-                      "asset_criticality": "中", "snmp_community": "public", "snmp_version": "2c"},
+                      "asset_criticality": "中", "courtops_snmp_community": "public", "courtops_snmp_version": "2c"},
             )
         )  # fmt: skip
     return devices

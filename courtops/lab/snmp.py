@@ -2,7 +2,7 @@
 address (UDP 161), community `public`. The recordings under
 lab/snmp/ are sorted by OID here (unsorted files end walks early). As root snmpsim must drop
 privileges (nobody / nogroup), so its data and cache dirs are made readable / writable for that user.
-Cameras also get TCP 554 / 80 listeners (courtops.lab.camera_server).
+Cameras and NVRs also get TCP 554 / 80 listeners (courtops.lab.camera_server).
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[
                 cwd=str(cfg.repo_root),
             )
         )
-    cameras = [s.address for s in specs if s.klass == "cameras"]
+    cameras = [s.address for s in specs if s.klass in VIDEO_CLASSES]
     if cameras:
         procs.append(
             subprocess.Popen(
@@ -104,6 +104,10 @@ def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[
         )  # fmt: skip
     _wait(cfg, specs, procs, work)
     return {"pids": [p.pid for p in procs], "devices": names}
+
+
+#: Devices that serve RTSP (554) and HTTP (80) like real cameras and NVRs do.
+VIDEO_CLASSES = frozenset({"cameras", "nvr"})
 
 
 def _wait(cfg: LabConfig, specs: list[HostSpec], procs: list[subprocess.Popen[bytes]], work: Path) -> None:
@@ -125,7 +129,7 @@ def _wait(cfg: LabConfig, specs: list[HostSpec], procs: list[subprocess.Popen[by
 
 
 def _camera_ports_open(spec: HostSpec) -> bool:
-    if spec.klass != "cameras":
+    if spec.klass not in VIDEO_CLASSES:
         return True
     for port in (554, 80):
         try:

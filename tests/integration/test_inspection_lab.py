@@ -87,7 +87,11 @@ def test_every_device_is_judged_and_nothing_changed(lab: Lab, monthly: dict[str,
 
 def test_printers_nvr_and_camera(lab: Lab, monthly: dict[str, Any]) -> None:
     low = monthly["judged"][snmp(lab, "printer_low_toner").name]
-    assert set(states(low, "printer_supplies").values()) == {"告警"}  # low toner: order a cartridge
+    supplies = states(low, "printer_supplies")
+    assert supplies == {
+        "Black Cartridge HP 58A CF258A": "告警",
+        "Imaging Drum HP 32A CF232A": "正常",
+    }  # order toner
     assert states(low, "printer_status") == {"": "告警"}
     jam = monthly["judged"][snmp(lab, "printer_paper_jam").name]
     assert states(jam, "printer_status") == {"": "故障"}
@@ -131,7 +135,7 @@ def test_stopped_service_and_removed_host_are_faults_then_incident_closes(lab: L
     gone = dict(inventory["all"]["children"]["linux_deb"]["hosts"].get(host.name) or {})
     base = host.address.rsplit(".", 1)[0]
     # a PC that was unplugged: its address answers nothing (inside the lab subnet, no machine behind it)
-    inventory["all"]["children"]["pcs"]["hosts"]["lab-pc-removed"] = {"ansible_host": f"{base}.250", **gone}
+    inventory["all"]["children"]["pcs"]["hosts"]["lab-pc-removed"] = {**gone, "ansible_host": f"{base}.250"}
     inventory["all"]["children"]["linux_deb"]["hosts"]["lab-pc-removed"] = None
     inventory["all"]["children"]["intranet"]["hosts"]["lab-pc-removed"] = None
     inv = tmp_path / "hosts.yml"
@@ -144,7 +148,6 @@ def test_stopped_service_and_removed_host_are_faults_then_incident_closes(lab: L
         assert first["rc"] == 0, first["stderr"][-2000:]
         assert states(first["judged"][host.name], "key_services")["cron"] == "故障"
         assert states(first["judged"]["lab-pc-removed"], "reachability") == {"": "故障"}
-        assert first["stats"]["lab-pc-removed"]["unreachable"] >= 1
     finally:
         lab.ansible(host.name, "ansible.builtin.service", "name=cron state=started", become=True)
     second = inspect(lab, tmp_path, "-e", f"target={host.name}", inventory=inv)

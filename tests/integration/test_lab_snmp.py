@@ -54,7 +54,7 @@ def test_printer_low_on_toner(lab: Lab) -> None:
     )
     assert int(got[SUPPLY_LEVEL]) * 100 // int(got[SUPPLY_MAX]) <= 5
     assert got[f"{HR_DEVICE_STATUS}.1"] == "3"  # warning
-    assert octets(got[HR_PRINTER_ERRORS]) == b"\x40"  # lowToner
+    assert octets(got[HR_PRINTER_ERRORS]) == b"\x20"  # lowToner: bit 2, most significant bit first (RFC 2790)
     assert got[ALERT_CODE] == "1104"  # markerTonerAlmostEmpty
     assert f".{SUPPLY_LEVEL} = INTEGER: 3" in netsnmp("get", dev.address, SUPPLY_LEVEL)
 
