@@ -51,10 +51,8 @@ ERROR_BITS = (
 
 def decode_error_state(raw):
     """hrPrinterDetectedErrorState (an OCTET STRING bit mask) → list of flag names."""
-    if isinstance(raw, str):  # printable octets (0x20 lowToner is a space) arrive as text
-        data = raw.encode("latin-1")
-    else:
-        data = bytes(raw)
+    # printable octets (0x20, lowToner, is a space) arrive as text
+    data = raw.encode("latin-1") if isinstance(raw, str) else bytes(raw)
     flags = []
     for index, name in enumerate(ERROR_BITS):
         byte, bit = divmod(index, 8)
