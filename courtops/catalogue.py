@@ -331,7 +331,8 @@ def load(directory: str | Path | None = None, *, require_complete: bool = True) 
                 lacking = [p for p in PLATFORMS if p not in item.platforms]
                 if lacking:
                     raise CatalogueError(
-                        f"{root / item.file}: item {item.id}: field platforms: no rule for {', '.join(lacking)}"
+                        f"{root / item.file}: item {item.id}: field platforms: "
+                        f"no rule for {', '.join(lacking)}"
                     )
     items.sort(key=lambda i: i.id)
     return Catalogue(tuple(items), thresholds, tdesc)

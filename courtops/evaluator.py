@@ -59,9 +59,9 @@ def apply_op(op: str, actual: Any, expected: Any) -> bool:
     if op == "in":
         return actual in expected
     if op == "empty":
-        return actual is None or len(_as_list(actual)) == 0
+        return actual is None or len(actual if isinstance(actual, str) else _as_list(actual)) == 0
     if op == "nonempty":
-        return actual is not None and len(_as_list(actual)) > 0
+        return actual is not None and len(actual if isinstance(actual, str) else _as_list(actual)) > 0
     if op == "subset":
         return set(_as_list(actual or [])) <= set(expected)
     if op == "disjoint":
@@ -181,14 +181,54 @@ def evaluate_item(
     usable: bool = True,
 ) -> Finding:
     if rule.kind == "not_applicable":
-        return _finding(host, platform, item, rule, verdict="不适用", record=rule.reason, expected="", actual="", reason=rule.reason)
+        return _finding(
+            host,
+            platform,
+            item,
+            rule,
+            verdict="不适用",
+            record=rule.reason,
+            expected="",
+            actual="",
+            reason=rule.reason,
+        )
     if not usable:
         reason = "未取得该主机的证据：" + ("；".join(problems) or "采集失败")
-        return _finding(host, platform, item, rule, verdict="待人工", record=f"无法核查：{reason}", expected="", actual="", reason=reason)
+        return _finding(
+            host,
+            platform,
+            item,
+            rule,
+            verdict="待人工",
+            record=f"无法核查：{reason}",
+            expected="",
+            actual="",
+            reason=reason,
+        )
     if rule.kind == "manual":
-        return _finding(host, platform, item, rule, verdict="待人工", record=f"待人工核查：{rule.reason}", expected="", actual="", reason=rule.reason)
+        return _finding(
+            host,
+            platform,
+            item,
+            rule,
+            verdict="待人工",
+            record=f"待人工核查：{rule.reason}",
+            expected="",
+            actual="",
+            reason=rule.reason,
+        )
     if rule.kind == "default":
-        return _finding(host, platform, item, rule, verdict="符合", record=f"经现场核查：{rule.reason}", expected="", actual="", reason=rule.reason)
+        return _finding(
+            host,
+            platform,
+            item,
+            rule,
+            verdict="符合",
+            record=f"经现场核查：{rule.reason}",
+            expected="",
+            actual="",
+            reason=rule.reason,
+        )
 
     passed = failed = 0
     unknown: list[str] = []
@@ -204,7 +244,11 @@ def evaluate_item(
         if result is None:  # `when` not met: the sub-check does not concern this host
             parts_rec.append(f"{check.desc}：不涉及")
             continue
-        exp = expected_text(check.op, expected) if expected is not None or check.op in ("empty", "nonempty") else "?"
+        exp = (
+            expected_text(check.op, expected)
+            if expected is not None or check.op in ("empty", "nonempty")
+            else "?"
+        )
         parts_exp.append(f"{check.desc} {exp}")
         if result is _UNKNOWN:
             unknown.append(check.desc)
@@ -226,8 +270,6 @@ def evaluate_item(
     if unknown:
         verdict = "待人工"
         reason = "证据缺失或无法解析：" + "、".join(unknown)
-        if problems:
-            reason += "（" + "；".join(problems) + "）"
     elif passed + failed == 0:
         verdict = "不适用"
         reason = "所有子项均不涉及该主机"
@@ -248,7 +290,7 @@ def evaluate_item(
         actual="；".join(parts_act),
         high_risk=high and verdict in ("不符合", "部分符合"),
         reason=reason,
-        evidence=used,
+        evidence={**used, "_problems": list(problems)} if unknown and problems else used,
     )
 
 
@@ -268,7 +310,17 @@ def evaluate_host(
     if not plan:  # a platform without rules: every 安全计算环境 item needs a person
         reason = f"平台 {platform!r} 无检查定义，需人工核查"
         return [
-            _finding(host, platform, item, None, verdict="待人工", record=f"待人工核查：{reason}", expected="", actual="", reason=reason)
+            _finding(
+                host,
+                platform,
+                item,
+                None,
+                verdict="待人工",
+                record=f"待人工核查：{reason}",
+                expected="",
+                actual="",
+                reason=reason,
+            )
             for item in catalogue.items
             if item.id.startswith("L3-CES1-")
         ]

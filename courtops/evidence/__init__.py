@@ -40,4 +40,6 @@ def extract(platform: str, evidence: Any) -> tuple[Facts, list[str], bool]:
         parser(evidence, facts, problems)
     except Exception as exc:  # a parser bug must not stop an audit of 1,200 hosts
         problems.append(f"解析异常：{type(exc).__name__}: {exc}"[:300])
+    if not facts:  # nothing could be read: the host's evidence is unusable as a whole
+        return facts, problems or ["证据中没有可解析的内容"], False
     return facts, problems, True

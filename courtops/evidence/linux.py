@@ -12,7 +12,14 @@ import re
 from typing import Any
 
 _NOLOGIN = re.compile(r"(nologin|/false|/sync|/shutdown|/halt)$")
-_IDENTITY = ("/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/sudoers", "/etc/security/opasswd")
+_IDENTITY = (
+    "/etc/passwd",
+    "/etc/shadow",
+    "/etc/group",
+    "/etc/gshadow",
+    "/etc/sudoers",
+    "/etc/security/opasswd",
+)
 #: Maximum permission bits per key file (research §2.4 e: config ≤644, shadow ≤640).
 KEY_FILE_MAX = {
     "/etc/passwd": 0o644,
@@ -23,7 +30,13 @@ KEY_FILE_MAX = {
     "/etc/ssh/sshd_config": 0o644,
     "/etc/login.defs": 0o644,
 }
-LOG_FILES = ("/var/log/messages", "/var/log/secure", "/var/log/syslog", "/var/log/auth.log", "/var/log/audit/audit.log")
+LOG_FILES = (
+    "/var/log/messages",
+    "/var/log/secure",
+    "/var/log/syslog",
+    "/var/log/auth.log",
+    "/var/log/audit/audit.log",
+)
 TIMESYNC = ("chrony", "chronyd", "systemd-timesyncd", "ntp", "ntpd", "ntpsec", "openntpd")
 PROFILE_FILES = re.compile(r"^/etc/(profile|bash\.bashrc|bashrc|profile\.d/[^/]+\.sh)$")
 _PERIOD = {"daily": 1, "weekly": 7, "monthly": 30, "yearly": 365}
@@ -100,16 +113,24 @@ def _pam(files: dict[str, str], facts: dict[str, Any], ev: dict[str, Any], probl
         return
     facts["lnx.pam_layout"] = layout
     # password quality: pam_pwquality args override pwquality.conf (+ .d), cracklib has args only
-    pwlines = [x for f in pw_files for x in _pam_lines(files.get(f, ""), "password", ("pam_pwquality.so", "pam_cracklib.so"))]
+    pwlines = [
+        x
+        for f in pw_files
+        for x in _pam_lines(files.get(f, ""), "password", ("pam_pwquality.so", "pam_cracklib.so"))
+    ]
     if pwlines:
         module, args = pwlines[0]
         conf: dict[str, str] = {}
         if module == "pam_pwquality.so":
-            for path in sorted(p for p in files if p == "/etc/security/pwquality.conf" or p.startswith("/etc/security/pwquality.conf.d/")):
+            for path in sorted(
+                p
+                for p in files
+                if p == "/etc/security/pwquality.conf" or p.startswith("/etc/security/pwquality.conf.d/")
+            ):
                 conf.update(_kv(files[path], "="))
         conf.update(args)
         facts["lnx.pw.module"] = module[:-3]
-        facts["lnx.pw.minlen"] = _int(conf.get("minlen"))
+        _set_int(facts, "lnx.pw.minlen", conf, "minlen")
         credits = sum(1 for c in ("dcredit", "ucredit", "lcredit", "ocredit") if (_int(conf.get(c)) or 0) < 0)
         facts["lnx.pw.classes"] = max(_int(conf.get("minclass")) or 0, credits)
         facts["lnx.pw.enforce_for_root"] = "enforce_for_root" in conf
@@ -119,17 +140,28 @@ def _pam(files: dict[str, str], facts: dict[str, Any], ev: dict[str, Any], probl
         facts["lnx.pw.minlen"] = _int(unix[0][1].get("minlen")) if unix and "minlen" in unix[0][1] else None
         facts["lnx.pw.classes"] = 0
     # lockout: pam_faillock (faillock.conf + args) or legacy pam_tally2 / pam_tally
-    stack = auth_files + ["/etc/pam.d/sshd", "/etc/pam.d/login"]
-    lock = [x for f in stack for x in _pam_lines(files.get(f, ""), "auth", ("pam_faillock.so", "pam_tally2.so", "pam_tally.so"))]
+    stack = [*auth_files, "/etc/pam.d/sshd", "/etc/pam.d/login"]
+    lock = [
+        x
+        for f in stack
+        for x in _pam_lines(files.get(f, ""), "auth", ("pam_faillock.so", "pam_tally2.so", "pam_tally.so"))
+    ]
     if not lock:
-        facts.update({"lnx.lock.module": None, "lnx.lock.deny": None, "lnx.lock.unlock_time": None, "lnx.lock.even_deny_root": False})
+        facts.update(
+            {
+                "lnx.lock.module": None,
+                "lnx.lock.deny": None,
+                "lnx.lock.unlock_time": None,
+                "lnx.lock.even_deny_root": False,
+            }
+        )
         return
     module = lock[0][0]
     merged: dict[str, str] = {}
     if module == "pam_faillock.so":
         # faillock.conf defaults (faillock.conf(5)): deny=3, unlock_time=600
         merged = {"deny": "3", "unlock_time": "600"}
-        merged.update({k: v for k, v in _kv(files.get("/etc/security/faillock.conf", ""), "=").items()})
+        merged.update(dict(_kv(files.get("/etc/security/faillock.conf", ""), "=").items()))
         for line in _lines(files.get("/etc/security/faillock.conf", "")):
             if "=" not in line:
                 merged[line.strip()] = ""
@@ -140,21 +172,30 @@ def _pam(files: dict[str, str], facts: dict[str, Any], ev: dict[str, Any], probl
     if isinstance(present, list) and present and module not in present:
         name += "（模块文件缺失）"  # e.g. pam_tally2 configured on Linux-PAM >= 1.5: login breaks
     facts["lnx.lock.module"] = name
-    facts["lnx.lock.deny"] = _int(merged.get("deny"))
-    facts["lnx.lock.unlock_time"] = _int(merged.get("unlock_time"))
+    _set_int(facts, "lnx.lock.deny", merged, "deny")
+    _set_int(facts, "lnx.lock.unlock_time", merged, "unlock_time")
     facts["lnx.lock.even_deny_root"] = "even_deny_root" in merged
 
 
 def _shell_var(files: dict[str, str], name: str) -> int | None:
+    """Smallest positive value assigned to a shell variable in the profile files (0 if only 0)."""
     values = []
+    rx = re.compile(rf"(?:^|[\s;])(?:export\s+|readonly\s+|declare\s+-\w+\s+)?{name}=[\"']?(\d+)")
     for path, text in files.items():
         if PROFILE_FILES.match(path):
-            for m in re.finditer(rf"(?:^|[\s;])(?:export\s+|readonly\s+|declare\s+-\w+\s+)?{name}=[\"']?(\d+)", text, re.M):
-                line_start = text.rfind("\n", 0, m.start()) + 1
-                if not text[line_start : m.start()].lstrip().startswith("#"):
-                    values.append(int(m.group(1)))
+            for line in text.splitlines():
+                if not line.lstrip().startswith("#"):
+                    values += [int(v) for v in rx.findall(line)]
     positive = [v for v in values if v > 0]
     return min(positive) if positive else (0 if values else None)
+
+
+def _set_int(facts: dict[str, Any], key: str, conf: dict[str, str], name: str) -> None:
+    """Set an int fact: None when the setting is absent, nothing at all when it is garbage."""
+    if name not in conf:
+        facts[key] = None
+    elif _int(conf[name]) is not None:
+        facts[key] = _int(conf[name])
 
 
 def _sshd(ev: dict[str, Any], files: dict[str, str], facts: dict[str, Any], problems: list[str]) -> None:
@@ -164,10 +205,16 @@ def _sshd(ev: dict[str, Any], files: dict[str, str], facts: dict[str, Any], prob
         for line in cmd["out"].splitlines():
             parts = line.strip().split(None, 1)
             if len(parts) == 2:
-                opts.setdefault(parts[0].lower(), parts[1]) if parts[0].lower() not in ("allowusers", "allowgroups") else opts.update(
+                opts.setdefault(parts[0].lower(), parts[1]) if parts[0].lower() not in (
+                    "allowusers",
+                    "allowgroups",
+                ) else opts.update(
                     {parts[0].lower(): (opts.get(parts[0].lower(), "") + " " + parts[1]).strip()}
                 )
-        for key in ("permitemptypasswords", "permitrootlogin", "ciphers", "macs", "allowusers", "listenaddress"):
+        if not opts:
+            problems.append("sshd -T 输出无法解析")
+            return
+        for key in ("permitemptypasswords", "permitrootlogin", "ciphers", "macs", "allowusers", "port"):
             facts[f"lnx.ssh.{key}"] = opts.get(key)
         facts["lnx.ssh.source"] = "sshd -T"
     elif "/etc/ssh/sshd_config" in files:
@@ -191,15 +238,20 @@ def _sshd(ev: dict[str, Any], files: dict[str, str], facts: dict[str, Any], prob
             if key in opts:
                 facts[f"lnx.ssh.{key}"] = opts[key].lower() if key == "permitrootlogin" else opts[key]
         facts["lnx.ssh.allowusers"] = opts.get("allowusers")
+        facts["lnx.ssh.port"] = opts.get("port", "22")
         facts["lnx.ssh.source"] = "sshd_config"
         problems.append("未取得 sshd -T 输出，按 sshd_config 文件判断")
     else:
         problems.append("未取得 sshd 配置")
         return
     if "lnx.ssh.macs" in facts and facts["lnx.ssh.macs"] is not None:
-        facts["lnx.ssh_weak_macs"] = [m for m in facts["lnx.ssh.macs"].split(",") if re.search(r"md5|-96|umac-64", m)]
+        facts["lnx.ssh_weak_macs"] = [
+            m for m in facts["lnx.ssh.macs"].split(",") if re.search(r"md5|-96|umac-64", m)
+        ]
     if "lnx.ssh.ciphers" in facts and facts["lnx.ssh.ciphers"] is not None:
-        facts["lnx.ssh_weak_ciphers"] = [c for c in facts["lnx.ssh.ciphers"].split(",") if re.search(r"cbc|arcfour|3des|blowfish|cast", c)]
+        facts["lnx.ssh_weak_ciphers"] = [
+            c for c in facts["lnx.ssh.ciphers"].split(",") if re.search(r"cbc|arcfour|3des|blowfish|cast", c)
+        ]
 
 
 def _accounts(ev: dict[str, Any], facts: dict[str, Any], problems: list[str], now_days: float | None) -> None:
@@ -208,6 +260,9 @@ def _accounts(ev: dict[str, Any], facts: dict[str, Any], problems: list[str], no
         problems.append("未取得 /etc/passwd")
         return
     users = [u for u in passwd if isinstance(u, dict) and "name" in u and _int(u.get("uid")) is not None]
+    if not users or len(users) < len(passwd) / 2:
+        problems.append("/etc/passwd 无法解析")
+        return
     uids: dict[int, list[str]] = {}
     for u in users:
         uids.setdefault(int(u["uid"]), []).append(u["name"])
@@ -217,6 +272,9 @@ def _accounts(ev: dict[str, Any], facts: dict[str, Any], problems: list[str], no
         problems.append("未取得 /etc/shadow 字段（需 root）")
         return
     state = {s["name"]: s for s in shadow if isinstance(s, dict) and "name" in s}
+    if not state:
+        problems.append("/etc/shadow 无法解析")
+        return
     usable = {n for n, s in state.items() if s.get("state") in ("set", "empty")}
     login = {u["name"] for u in users if not _NOLOGIN.search(str(u.get("shell", "")))}
     facts["lnx.empty_password_accounts"] = sorted(n for n, s in state.items() if s.get("state") == "empty")
@@ -224,18 +282,24 @@ def _accounts(ev: dict[str, Any], facts: dict[str, Any], problems: list[str], no
         u["name"] for u in users if 0 < int(u["uid"]) < 1000 and u["name"] in login and u["name"] in usable
     )
     facts["lnx.default_accounts_usable"] = sorted(usable)
-    facts["lnx.default_accounts_with_shell"] = sorted(login & {n for n, s in state.items() if s.get("state") != "locked"})
+    facts["lnx.default_accounts_with_shell"] = sorted(
+        login & {n for n, s in state.items() if s.get("state") != "locked"}
+    )
     facts["lnx.shadow_max_days"] = {
         n: (_int(state[n].get("max")) if _int(state[n].get("max")) is not None else 99999)
         for n in sorted(usable)
         if state[n].get("state") == "set"
     }
     facts["lnx.weak_hash_accounts"] = sorted(
-        n for n, s in state.items() if s.get("state") == "set" and s.get("scheme") in ("des", "1", "2", "2a", "md5")
+        n
+        for n, s in state.items()
+        if s.get("state") == "set" and s.get("scheme") in ("des", "1", "2", "2a", "md5")
     )
     if now_days is not None:
         facts["lnx.expired_usable_accounts"] = sorted(
-            n for n in usable if _int(state[n].get("expire")) is not None and int(state[n]["expire"]) < now_days
+            n
+            for n in usable
+            if _int(state[n].get("expire")) is not None and int(state[n]["expire"]) < now_days
         )
 
 
@@ -271,13 +335,13 @@ def _logs(ev: dict[str, Any], files: dict[str, str], facts: dict[str, Any]) -> N
     for path, text in files.items():
         if path == "/etc/rsyslog.conf" or (path.startswith("/etc/rsyslog.d/") and path.endswith(".conf")):
             for line in _lines(text):
-                m = re.search(r"\s@@?\(?[^)]*\)?([\w.\-:\[\]]+)", " " + line)
+                m = re.search(r"(?:^|\s)@@?(?:\([^)]*\))?([\w.\-\[\]]+(?::\d+)?)", line)
                 if m and not line.startswith("$"):
                     remote.append(m.group(1))
                 m = re.search(r'type="omfwd".*?target="([^"]+)"', line)
                 if m:
                     remote.append(m.group(1))
-    if any(p == "/etc/rsyslog.conf" for p in files):
+    if files:  # no rsyslog.conf at all: nothing forwards
         facts["lnx.remote_syslog"] = remote
 
 
@@ -295,7 +359,9 @@ def _audit(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> No
                 watched.add(m.group(1))
         facts["lnx.audit_identity_watches"] = sorted(w for w in watched if w in _IDENTITY)
     elif isinstance(rules, dict):
-        problems.append("auditctl -l 失败：" + str(rules.get("err") or rules.get("out") or rules.get("rc"))[:120])
+        problems.append(
+            "auditctl -l 失败：" + str(rules.get("err") or rules.get("out") or rules.get("rc"))[:120]
+        )
     status = cmds.get("auditctl_s")
     if isinstance(status, dict) and status.get("rc") == 0 and isinstance(status.get("out"), str):
         m = re.search(r"^enabled (\d)", status["out"], re.M)
@@ -332,7 +398,7 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
         _pam(files, facts, ev, problems)
         defs = _kv(files.get("/etc/login.defs", ""))
         if "/etc/login.defs" in files:
-            facts["lnx.pass_max_days"] = _int(defs.get("PASS_MAX_DAYS"))
+            _set_int(facts, "lnx.pass_max_days", defs, "PASS_MAX_DAYS")
             method = defs.get("ENCRYPT_METHOD")
             facts["lnx.encrypt_method"] = method.upper() if method else None
         facts["lnx.tmout"] = _shell_var(files, "TMOUT")
@@ -348,14 +414,25 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
         facts["lnx.autologin_users"] = auto
         restrictions = []
         deny, allow = files.get("/etc/hosts.deny", ""), files.get("/etc/hosts.allow", "")
-        if re.search(r"^\s*(ALL|sshd)\s*:\s*ALL", deny, re.M) and re.search(r"^\s*sshd\s*:\s*\S", allow, re.M):
+        if re.search(r"^\s*(ALL|sshd)\s*:\s*ALL", deny, re.M) and re.search(
+            r"^\s*sshd\s*:\s*\S", allow, re.M
+        ):
             restrictions.append("hosts.allow/hosts.deny")
-        for path in ("/etc/nftables.conf", "/etc/iptables/rules.v4", "/etc/sysconfig/iptables", "/etc/ufw/user.rules"):
+        for path in (
+            "/etc/nftables.conf",
+            "/etc/iptables/rules.v4",
+            "/etc/sysconfig/iptables",
+            "/etc/ufw/user.rules",
+        ):
             text = files.get(path, "")
             if re.search(r"(saddr|-s)\s+\S+.*dport\s+(22|ssh)\b|dport\s+(22|ssh)\b.*(saddr|-s)\s+\S+", text):
                 restrictions.append(path)
         for path, text in files.items():
-            if path.startswith("/etc/firewalld/zones/") and re.search(r'<source address="[^"]+"', text) and "ssh" in text:
+            if (
+                path.startswith("/etc/firewalld/zones/")
+                and re.search(r'<source address="[^"]+"', text)
+                and "ssh" in text
+            ):
                 restrictions.append(path)
         facts["lnx._ssh_source_files"] = restrictions
     _sshd(ev, files, facts, problems)
@@ -380,7 +457,12 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
         facts["lnx.world_writable"] = ev["world_writable"]
     listening = ev.get("listening")
     if isinstance(listening, list):
-        facts["lnx.listening_ports"] = sorted({int(x["port"]) for x in listening if isinstance(x, dict) and _int(x.get("port")) is not None})
+        ports = sorted(
+            {int(x["port"]) for x in listening if isinstance(x, dict) and _int(x.get("port")) is not None}
+        )
+        facts["lnx.listening_ports"] = ports
+        if "lnx.ssh.port" in facts:
+            facts["lnx.ssh_listening"] = _int(facts["lnx.ssh.port"]) in ports
     else:
         problems.append("未取得监听端口")
     _services(ev, facts, problems)
@@ -402,7 +484,11 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
         elif upd.get("error"):
             problems.append("补丁状态：" + str(upd["error"])[:120])
     av = ev.get("av")
-    if isinstance(av, dict) and isinstance(av.get("signature_mtime"), int | float) and isinstance(collected, int | float):
+    if (
+        isinstance(av, dict)
+        and isinstance(av.get("signature_mtime"), int | float)
+        and isinstance(collected, int | float)
+    ):
         facts["lnx.av_signature_age_days"] = round((collected - av["signature_mtime"]) / 86400, 1)
     elif isinstance(av, dict) and "signature_mtime" in av and av["signature_mtime"] is None:
         facts["lnx.av_signature_age_days"] = None

@@ -59,7 +59,10 @@ def _interfaces(text: str | None, down_words: set[str], admin_words: set[str]) -
     """Physical ports that are down but not administratively shut (unused yet open)."""
     if text is None:
         return None
-    skip = re.compile(r"^(vlan|loop|null|inloop|reg|tunnel|nve|meth|mgmt|aux|eth-trunk|bridge|port-channel|dialer|cellular|virtual)", re.I)
+    skip = re.compile(
+        r"^(vlan|loop|null|inloop|reg|tunnel|nve|meth|mgmt|aux|eth-trunk|bridge|port-channel|dialer|cellular|virtual)",
+        re.I,
+    )
     out = []
     for line in text.splitlines():
         parts = line.split()
@@ -78,7 +81,9 @@ def _interfaces(text: str | None, down_words: set[str], admin_words: set[str]) -
 
 def _common_snmp(config: str, facts: dict[str, Any], pattern: str) -> None:
     names = [m.group(2) for m in re.finditer(pattern, config, re.M)]
-    facts["net.snmp_communities"] = ["（密文）" if n.startswith("%^%#") or n.startswith("%$%$") else n for n in names]
+    facts["net.snmp_communities"] = [
+        "（密文）" if n.startswith("%^%#") or n.startswith("%$%$") else n for n in names
+    ]
     facts["net.snmp_default_communities"] = sorted({n for n in names if n.lower() in _DEFAULT_COMMUNITIES})
 
 
@@ -99,7 +104,9 @@ def extract_vrp(evidence: dict[str, Any], facts: dict[str, Any], problems: list[
         if sm:
             u["services"] = sm.group(1).split()
     facts["net.local_users"] = sorted(users)
-    facts["net.users_weak_password_type"] = sorted(n for n, u in users.items() if u["ptype"] in ("cipher", "simple"))
+    facts["net.users_weak_password_type"] = sorted(
+        n for n, u in users.items() if u["ptype"] in ("cipher", "simple")
+    )
     policy = _blocks(config, re.compile(r"^\s*local-aaa-user password policy administrator\s*$"))
     facts["net.password_policy_enabled"] = bool(policy) and not re.search(
         r"^\s*undo local-aaa-user password policy administrator", config, re.M
@@ -107,7 +114,9 @@ def extract_vrp(evidence: dict[str, Any], facts: dict[str, Any], problems: list[
     if policy:
         body = policy[0][1]
         expire = next((int(x.split()[-1]) for x in body if re.match(r"password expire \d+", x)), 90)
-        history = next((int(x.split()[-1]) for x in body if re.match(r"password history record number \d+", x)), 5)
+        history = next(
+            (int(x.split()[-1]) for x in body if re.match(r"password history record number \d+", x)), 5
+        )
         facts["net.password_max_age"] = expire or None  # "password expire 0" = never expires
         facts["net.password_history"] = history
     else:
@@ -173,7 +182,9 @@ def extract_comware(evidence: dict[str, Any], facts: dict[str, Any], problems: l
         services = next((x.split()[1:] for x in body if x.startswith("service-type ")), [])
         users[m.group(1)] = {"ptype": ptype, "services": services}
     facts["net.local_users"] = sorted(users)
-    facts["net.users_weak_password_type"] = sorted(n for n, u in users.items() if u["ptype"] in ("cipher", "simple"))
+    facts["net.users_weak_password_type"] = sorted(
+        n for n, u in users.items() if u["ptype"] in ("cipher", "simple")
+    )
     enabled = bool(re.search(r"^\s*password-control enable", config, re.M)) and not re.search(
         r"^\s*undo password-control enable", config, re.M
     )
@@ -210,7 +221,9 @@ def extract_comware(evidence: dict[str, Any], facts: dict[str, Any], problems: l
     _common_snmp(config, facts, r"^\s*snmp-agent community (read|write) (?:simple |cipher )?(\S+)")
     facts["net.logging_enabled"] = not re.search(r"^\s*undo info-center enable", config, re.M)
     facts["net.loghosts"] = re.findall(rf"^\s*info-center loghost (?:vpn-instance \S+ )?{_IP}", config, re.M)
-    facts["net.ntp_servers"] = re.findall(rf"^\s*ntp-service unicast-server (?:vpn-instance \S+ )?{_IP}", config, re.M)
+    facts["net.ntp_servers"] = re.findall(
+        rf"^\s*ntp-service unicast-server (?:vpn-instance \S+ )?{_IP}", config, re.M
+    )
     tz = re.search(r"^\s*clock timezone (\S+)", config, re.M)
     facts["net.timezone"] = tz.group(1) if tz else None
     ports = _interfaces(_cmd(evidence, "display interface brief"), {"down"}, {"adm", "stby"})
@@ -228,7 +241,11 @@ def extract_ios(evidence: dict[str, Any], facts: dict[str, Any], problems: list[
     users = {}
     for m in re.finditer(r"^username (\S+)(.*)$", config, re.M):
         rest = m.group(2)
-        kind = "secret" if re.search(r"\bsecret\b", rest) else ("password" if re.search(r"\bpassword\b", rest) else "none")
+        kind = (
+            "secret"
+            if re.search(r"\bsecret\b", rest)
+            else ("password" if re.search(r"\bpassword\b", rest) else "none")
+        )
         users[m.group(1)] = kind
     facts["net.local_users"] = sorted(users)
     facts["net.users_weak_password_type"] = sorted(n for n, k in users.items() if k == "password")
@@ -276,10 +293,12 @@ def extract_ios(evidence: dict[str, Any], facts: dict[str, Any], problems: list[
     facts["net.risky_services"] = risky
     _common_snmp(config, facts, r"^snmp-server community (\S+ )?(\S+)")
     facts["net.snmp_communities"] = re.findall(r"^snmp-server community (\S+)", config, re.M)
-    facts["net.snmp_default_communities"] = sorted({n for n in facts["net.snmp_communities"] if n.lower() in _DEFAULT_COMMUNITIES})
+    facts["net.snmp_default_communities"] = sorted(
+        {n for n in facts["net.snmp_communities"] if n.lower() in _DEFAULT_COMMUNITIES}
+    )
     facts["net.logging_enabled"] = not re.search(r"^no logging on", config, re.M)
     facts["net.loghosts"] = re.findall(rf"^logging (?:host )?(?:vrf \S+ )?{_IP}", config, re.M)
-    facts["net.ntp_servers"] = re.findall(rf"^ntp server (?:vrf \S+ )?(?:ip )?(\S+)", config, re.M)
+    facts["net.ntp_servers"] = re.findall(r"^ntp server (?:vrf \S+ )?(?:ip )?(\S+)", config, re.M)
     tz = re.search(r"^clock timezone (\S+)", config, re.M)
     facts["net.timezone"] = tz.group(1) if tz else None
     brief = _cmd(evidence, "show interfaces status", "show ip interface brief")
@@ -289,7 +308,13 @@ def extract_ios(evidence: dict[str, Any], facts: dict[str, Any], problems: list[
             parts = line.split()
             if not parts or re.match(r"^(vlan|loopback|null|tunnel|port-channel)", parts[0], re.I):
                 continue
-            if "notconnect" in parts or (re.search(r"\bdown\b", line) and "administratively" not in line and "disabled" not in parts):
-                if re.match(r"^[A-Za-z]+[\d/.]+$", parts[0]):
-                    out.append(parts[0])
+            if (
+                "notconnect" in parts
+                or (
+                    re.search(r"\bdown\b", line)
+                    and "administratively" not in line
+                    and "disabled" not in parts
+                )
+            ) and re.match(r"^[A-Za-z]+[\d/.]+$", parts[0]):
+                out.append(parts[0])
         facts["net.unused_ports_open"] = out

@@ -135,6 +135,10 @@ def parse_auditpol(text: str) -> dict[str, tuple[bool, bool]]:
         out[m.group(1).upper()] = setting
     if not out:
         raise ValueError("auditpol CSV has no subcategory rows")
+    if len(header) < 7 and len(out) < 50:
+        # `/get /category:* /r` lists every subcategory (53 on Windows 7, 59 on Windows 10);
+        # fewer rows is a partial query, which cannot show the whole policy.
+        raise ValueError(f"auditpol /r 输出只有 {len(out)} 个子类别，不是 /category:* 的完整输出")
     return out
 
 
@@ -169,9 +173,18 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
     if isinstance(ev.get("registry"), dict):  # live reads win over the template
         reg.update({str(k).lower(): v for k, v in ev["registry"].items()})
 
+    live = isinstance(ev.get("registry"), dict)
+    missing = object()
+
     def r(path: str) -> Any:
-        v = reg.get(path.lower())
-        return _int(v) if v is not None and _int(v) is not None else v
+        """A registry value; None = absent on the live host (Windows default applies).
+        Absent from a security template alone = not defined there -> unknown (missing)."""
+        v = reg.get(path.lower(), None if live else missing)
+        return _int(v) if v is not None and v is not missing and _int(v) is not None else v
+
+    def put(fact: str, value: Any) -> None:
+        if value is not missing:
+            facts[fact] = value
 
     sa = inf.get("System Access", {})
     if sa:
@@ -186,6 +199,8 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
             ("ResetLockoutCount", "reset_lockout_count"),
             ("LockoutDuration", "lockout_duration"),
         ):
+            if key not in sa:  # not in the export / not defined by the template: unknown
+                continue
             value = _int(sa.get(key))
             if key == "LockoutDuration" and value == -1:
                 value = 99999  # -1: locked until an administrator unlocks
@@ -198,7 +213,8 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
         facts["win.security_privilege_holders"] = [h.strip() for h in holders.split(",") if h.strip()]
 
     if reg or "registry" in ev:
-        facts["win.autoadminlogon"] = r(REGISTRY_VALUES[0]) or 0
+        auto = r(REGISTRY_VALUES[0])
+        facts["win.autoadminlogon"] = 0 if auto in (None, missing, "") else auto
         for name, fact in (
             ("LimitBlankPasswordUse", "limit_blank_password_use"),
             ("RestrictAnonymous", "restrict_anonymous"),
@@ -206,29 +222,46 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
             ("EveryoneIncludesAnonymous", "everyone_includes_anonymous"),
             ("NoLMHash", "no_lm_hash"),
         ):
-            facts["win." + fact] = r(P_LSA + "\\" + name)
-        facts["win.dont_display_last_user"] = r(P_SYS + r"\DontDisplayLastUserName")
-        facts["win.clear_pagefile"] = r(REGISTRY_VALUES[-1])
-        facts["win.smb_signing_required"] = r(P_LANMAN + r"\RequireSecuritySignature")
+            put("win." + fact, r(P_LSA + "\\" + name))
+        put("win.dont_display_last_user", r(P_SYS + r"\DontDisplayLastUserName"))
+        put("win.clear_pagefile", r(REGISTRY_VALUES[-1]))
+        put("win.smb_signing_required", r(P_LANMAN + r"\RequireSecuritySignature"))
         idle = r(P_SYS + r"\InactivityTimeoutSecs")
         desk = r"HKCU\Software\Policies\Microsoft\Windows\Control Panel\Desktop"
         if isinstance(idle, int) and idle > 0:
             facts["win.idle_lock_s"] = idle
         elif r(desk + r"\ScreenSaveActive") == 1 and r(desk + r"\ScreenSaverIsSecure") == 1:
-            facts["win.idle_lock_s"] = r(desk + r"\ScreenSaveTimeOut")
-        else:
+            put("win.idle_lock_s", r(desk + r"\ScreenSaveTimeOut"))
+        elif live:
             facts["win.idle_lock_s"] = None
         deny = r(P_TS + r"\fDenyTSConnections")
-        facts["win.rdp_enabled"] = deny == 0
+        put("win.rdp_enabled", deny if deny is missing else deny == 0)
         layer = r(P_TS_POL + r"\SecurityLayer")
-        facts["win.rdp_security_layer"] = layer if layer is not None else r(P_TS + r"\WinStations\RDP-Tcp\SecurityLayer")
+        put(
+            "win.rdp_security_layer",
+            layer if layer not in (None, missing) else r(P_TS + r"\WinStations\RDP-Tcp\SecurityLayer"),
+        )
         nla = r(P_TS_POL + r"\UserAuthentication")
-        facts["win.rdp_nla"] = nla if nla is not None else r(P_TS + r"\WinStations\RDP-Tcp\UserAuthentication")
+        put(
+            "win.rdp_nla",
+            nla if nla not in (None, missing) else r(P_TS + r"\WinStations\RDP-Tcp\UserAuthentication"),
+        )
         pol = r(r"HKLM\SOFTWARE\Policies\Microsoft\Windows\EventLog\Security\MaxSize")
         raw = r(r"HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Security\MaxSize")
-        facts["win.security_log_max_kb"] = pol if isinstance(pol, int) else (raw // 1024 if isinstance(raw, int) else None)
-        guest = [r(rf"HKLM\SYSTEM\CurrentControlSet\Services\EventLog\{n}\RestrictGuestAccess") for n in ("Application", "Security", "System")]
-        facts["win.eventlog_restrict_guest"] = None if None in guest else min(g for g in guest if isinstance(g, int))
+        if isinstance(pol, int):
+            facts["win.security_log_max_kb"] = pol
+        elif isinstance(raw, int):
+            facts["win.security_log_max_kb"] = raw // 1024
+        elif live:
+            facts["win.security_log_max_kb"] = None
+        guest = [
+            r(rf"HKLM\SYSTEM\CurrentControlSet\Services\EventLog\{n}\RestrictGuestAccess")
+            for n in ("Application", "Security", "System")
+        ]
+        if missing not in guest:
+            facts["win.eventlog_restrict_guest"] = (
+                None if None in guest else min(g for g in guest if isinstance(g, int))
+            )
 
     # audit policy: effective subcategory view if collected, else the legacy categories
     incomplete: list[str] | None = None
@@ -254,37 +287,55 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
     if isinstance(users, list):
         ok = [u for u in users if isinstance(u, dict) and "sid" in u]
         enabled = [u for u in ok if u.get("enabled")]
-        facts["win.users_no_password_required"] = sorted(u.get("name", "?") for u in enabled if u.get("password_required") is False)
-        facts["win.users_password_never_expires"] = sorted(u.get("name", "?") for u in enabled if u.get("password_expires") is False)
+        facts["win.users_no_password_required"] = sorted(
+            u.get("name", "?") for u in enabled if u.get("password_required") is False
+        )
+        facts["win.users_password_never_expires"] = sorted(
+            u.get("name", "?") for u in enabled if u.get("password_expires") is False
+        )
         by_rid = {str(u["sid"]).rsplit("-", 1)[-1]: u for u in ok}
         facts["win.guest_enabled"] = bool(by_rid.get("501", {}).get("enabled"))
         admin = by_rid.get("500")
-        facts["win.builtin_admin_default"] = bool(admin and admin.get("enabled") and str(admin.get("name", "")).lower() == "administrator")
-        facts["win.default_accounts_enabled"] = sorted(by_rid[r_]["name"] for r_ in ("503", "504") if by_rid.get(r_, {}).get("enabled"))
+        facts["win.builtin_admin_default"] = bool(
+            admin and admin.get("enabled") and str(admin.get("name", "")).lower() == "administrator"
+        )
+        facts["win.default_accounts_enabled"] = sorted(
+            by_rid[r_]["name"] for r_ in ("503", "504") if by_rid.get(r_, {}).get("enabled")
+        )
         if collected is not None:
             idle: dict[str, Any] = {}
             for u in enabled:
                 last = u.get("last_logon")
-                idle[u.get("name", "?")] = round((collected - last) / 86400, 1) if isinstance(last, int | float) else None
+                idle[u.get("name", "?")] = (
+                    round((collected - last) / 86400, 1) if isinstance(last, int | float) else None
+                )
             facts["win.enabled_user_idle_days"] = idle
     elif sa:
         facts["win.guest_enabled"] = _int(sa.get("EnableGuestAccount")) == 1
 
     services = ev.get("services")
     if isinstance(services, dict):
-        running = sorted(n for n, s in services.items() if isinstance(s, dict) and str(s.get("status", "")).lower() == "running")
+        running = sorted(
+            n
+            for n, s in services.items()
+            if isinstance(s, dict) and str(s.get("status", "")).lower() == "running"
+        )
         facts["win.running_services"] = running
         facts["win.telnet_running"] = "TlntSvr" in running
         facts["win.w32time_running"] = "W32Time" in running
     shares = ev.get("shares")
     if isinstance(shares, list):
         names = [s for s in shares if isinstance(s, dict)]
-        facts["win.admin_shares"] = sorted(s["name"] for s in names if re.fullmatch(r"[A-Za-z]\$|ADMIN\$", str(s.get("name", ""))))
+        facts["win.admin_shares"] = sorted(
+            s["name"] for s in names if re.fullmatch(r"[A-Za-z]\$|ADMIN\$", str(s.get("name", "")))
+        )
         facts["win.shares_everyone_full"] = sorted(s["name"] for s in names if s.get("everyone_full"))
     fw = ev.get("firewall")
     if isinstance(fw, dict):
         profiles = fw.get("profiles") or []
-        facts["win.firewall_profiles_off"] = sorted(p["name"] for p in profiles if isinstance(p, dict) and not p.get("enabled"))
+        facts["win.firewall_profiles_off"] = sorted(
+            p["name"] for p in profiles if isinstance(p, dict) and not p.get("enabled")
+        )
         rules = fw.get("rules") or []
         facts["win.mgmt_rules_any"] = sorted(
             x["name"]
@@ -301,7 +352,11 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
         facts["win.smb1_enabled"] = ev["smb1"]
     hot = ev.get("hotfixes")
     if isinstance(hot, list) and collected is not None:
-        dates = [h.get("installed_on") for h in hot if isinstance(h, dict) and isinstance(h.get("installed_on"), int | float)]
+        dates = [
+            h.get("installed_on")
+            for h in hot
+            if isinstance(h, dict) and isinstance(h.get("installed_on"), int | float)
+        ]
         facts["win.last_hotfix_age_days"] = round((collected - max(dates)) / 86400, 1) if dates else None
     av = ev.get("av")
     if isinstance(av, list) and collected is not None:
