@@ -75,7 +75,10 @@ def test_through_ansible_module(tmp_path: Path) -> None:
         check=False,
     )
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
-    result = json.loads(out.stdout[out.stdout.index("\n{") :])["plays"][0]["tasks"][0]["hosts"]["localhost"]
+    doc, _ = json.JSONDecoder().raw_decode(
+        out.stdout[out.stdout.index("\n{") + 1 :]
+    )  # profile_tasks text around it
+    result = doc["plays"][0]["tasks"][0]["hosts"]["localhost"]
     assert result["changed"] is False
     assert result["evidence"]["files"]["/etc/pam.d/common-auth"].startswith("# /etc/pam.d/common-auth")
     assert "placeholder" not in out.stdout
