@@ -1,0 +1,87 @@
+"""Action plugin: evaluate the evidence every audited host registered and export findings.
+
+Runs on the controller only. Reads the registered results of playbooks/audit.yml
+(``dengbao_linux`` / ``dengbao_windows`` / ``dengbao_network``) from hostvars, turns them into
+evidence dicts, runs courtops.evaluator and writes ``<output_dir>/<UTC timestamp>/findings.json``
+(a JSON list of Finding.export() objects: EXPORT_KEYS first) plus a ``latest`` symlink.
+Writing the report is controller output, not a change to any managed host: changed=False.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import Counter
+from typing import Any
+
+from ansible.plugins.action import ActionBase
+
+from courtops import catalogue, evaluator
+
+
+def _evidence(hv: dict[str, Any], platform: str) -> Any:
+    """The evidence dict of one host from its registered results (unreachable/failed kept)."""
+    if platform in ("linux_deb", "linux_rpm", "windows"):
+        reg = hv.get("dengbao_linux" if platform.startswith("linux") else "dengbao_windows")
+        if not isinstance(reg, dict) or reg.get("skipped"):
+            return {"failed": True, "msg": "未运行采集任务"}
+        if reg.get("unreachable") or reg.get("failed"):
+            return {"unreachable": bool(reg.get("unreachable")), "failed": True, "msg": str(reg.get("msg", ""))[:300]}
+        return reg.get("evidence") or {"failed": True, "msg": "采集结果为空"}
+    reg = hv.get("dengbao_network")
+    if not isinstance(reg, dict):
+        return {"failed": True, "msg": "未运行采集任务"}
+    if reg.get("unreachable"):
+        return {"unreachable": True, "msg": str(reg.get("msg", ""))[:300]}
+    commands = {}
+    errors = []
+    for res in reg.get("results", []):
+        if res.get("unreachable"):
+            return {"unreachable": True, "msg": str(res.get("msg", ""))[:300]}
+        if res.get("failed"):
+            errors.append(f"{res.get('item')}: {str(res.get('msg', ''))[:120]}")
+        elif isinstance(res.get("stdout"), str):
+            commands[res.get("item")] = res["stdout"]
+    return {"commands": commands, "errors": errors} if commands else {"failed": True, "msg": "；".join(errors)}
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
+        result = super().run(tmp, task_vars)
+        task_vars = task_vars or {}
+        hosts = self._task.args.get("hosts") or []
+        out_dir = self._task.args.get("output_dir")
+        if not out_dir:
+            return {**result, "failed": True, "msg": "output_dir is required"}
+        cat = catalogue.default()
+        hostvars = task_vars.get("hostvars", {})
+        findings = []
+        for host in hosts:
+            hv = hostvars.get(host, {})
+            platform = str(hv.get("dengbao_platform", hv.get("asset_platform", ""))).strip()
+            thresholds = {k: hv[k] for k in cat.thresholds if k in hv}
+            findings += evaluator.evaluate_host(cat, host, platform, _evidence(hv, platform), thresholds)
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        run_dir = os.path.join(out_dir, stamp)
+        os.makedirs(run_dir, exist_ok=True)
+        path = os.path.join(run_dir, "findings.json")
+        with open(path + ".tmp", "w", encoding="utf-8") as handle:
+            json.dump([f.export() for f in findings], handle, ensure_ascii=False, indent=1)
+        os.replace(path + ".tmp", path)  # never a half-written export
+        latest = os.path.join(out_dir, "latest")
+        if os.path.islink(latest) or os.path.exists(latest):
+            os.remove(latest)
+        os.symlink(stamp, latest)
+        counts = Counter(f.verdict for f in findings)
+        return {
+            **result,
+            "changed": False,
+            "path": path,
+            "hosts": len(hosts),
+            "findings": len(findings),
+            "summary": dict(counts) | {"高风险候选": sum(f.high_risk for f in findings)},
+        }
