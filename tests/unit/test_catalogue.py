@@ -48,7 +48,7 @@ def _copy(tmp_path: Path) -> Path:
         (
             "op: ge, value: $dengbao_password_min_length}",
             "op: gte, value: $dengbao_password_min_length}",
-            "platforms.windows.checks[2].op",
+            "platforms.linux.checks[5].op",
         ),
         (
             "value: $dengbao_password_min_length}",
