@@ -10,9 +10,9 @@ Writing the report is controller output, not a change to any managed host: chang
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from ansible.plugins.action import ActionBase
@@ -27,7 +27,8 @@ def _evidence(hv: dict[str, Any], platform: str) -> Any:
         if not isinstance(reg, dict) or reg.get("skipped"):
             return {"failed": True, "msg": "未运行采集任务"}
         if reg.get("unreachable") or reg.get("failed"):
-            return {"unreachable": bool(reg.get("unreachable")), "failed": True, "msg": str(reg.get("msg", ""))[:300]}
+            msg = str(reg.get("msg", ""))[:300]
+            return {"unreachable": bool(reg.get("unreachable")), "failed": True, "msg": msg}
         return reg.get("evidence") or {"failed": True, "msg": "采集结果为空"}
     reg = hv.get("dengbao_network")
     if not isinstance(reg, dict):
@@ -43,7 +44,9 @@ def _evidence(hv: dict[str, Any], platform: str) -> Any:
             errors.append(f"{res.get('item')}: {str(res.get('msg', ''))[:120]}")
         elif isinstance(res.get("stdout"), str):
             commands[res.get("item")] = res["stdout"]
-    return {"commands": commands, "errors": errors} if commands else {"failed": True, "msg": "；".join(errors)}
+    if not commands:
+        return {"failed": True, "msg": "；".join(errors)}
+    return {"commands": commands, "errors": errors}
 
 
 class ActionModule(ActionBase):
@@ -66,21 +69,22 @@ class ActionModule(ActionBase):
             thresholds = {k: hv[k] for k in cat.thresholds if k in hv}
             findings += evaluator.evaluate_host(cat, host, platform, _evidence(hv, platform), thresholds)
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-        run_dir = os.path.join(out_dir, stamp)
-        os.makedirs(run_dir, exist_ok=True)
-        path = os.path.join(run_dir, "findings.json")
-        with open(path + ".tmp", "w", encoding="utf-8") as handle:
+        run_dir = Path(out_dir) / stamp
+        run_dir.mkdir(parents=True, exist_ok=True)
+        path = run_dir / "findings.json"
+        tmp_path = path.with_suffix(".json.tmp")
+        with tmp_path.open("w", encoding="utf-8") as handle:
             json.dump([f.export() for f in findings], handle, ensure_ascii=False, indent=1)
-        os.replace(path + ".tmp", path)  # never a half-written export
-        latest = os.path.join(out_dir, "latest")
-        if os.path.islink(latest) or os.path.exists(latest):
-            os.remove(latest)
-        os.symlink(stamp, latest)
+        tmp_path.replace(path)  # never a half-written export
+        latest = Path(out_dir) / "latest"
+        if latest.is_symlink() or latest.exists():
+            latest.unlink()
+        latest.symlink_to(stamp)
         counts = Counter(f.verdict for f in findings)
         return {
             **result,
             "changed": False,
-            "path": path,
+            "path": str(path),
             "hosts": len(hosts),
             "findings": len(findings),
             "summary": dict(counts) | {"高风险候选": sum(f.high_risk for f in findings)},

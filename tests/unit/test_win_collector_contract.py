@@ -17,5 +17,17 @@ def test_ps_module_reads_every_registry_value() -> None:
 
 def test_ps_module_returns_the_keys_the_parser_reads() -> None:
     ps1 = (REPO / "library" / "courtops_win_collect.ps1").read_text(encoding="utf-8")
-    for key in ("secedit", "auditpol", "registry", "users", "services", "shares", "firewall", "hotfixes", "av", "winrm", "smb1"):
+    for key in (
+        "secedit",
+        "auditpol",
+        "registry",
+        "users",
+        "services",
+        "shares",
+        "firewall",
+        "hotfixes",
+        "av",
+        "winrm",
+        "smb1",
+    ):
         assert f"{key} =" in ps1, key
