@@ -237,6 +237,7 @@ def evaluate_item(
     parts_exp: list[str] = []
     parts_act: list[str] = []
     used: dict[str, Any] = {}
+    failed_ids: list[str] = []
     for check in rule.checks:
         result, actual, expected = _run(check, facts, thresholds)
         if check.fact in facts:
@@ -263,6 +264,7 @@ def evaluate_item(
             parts_rec.append(f"{check.desc}：{shown}")
         else:
             failed += 1
+            failed_ids.append(check.id)
             high = high or check.high_risk
             parts_rec.append(f"{check.desc}：{shown}（不满足，要求{exp}）")
     record = f"经现场核查（{rule.source}）：" + "；".join(parts_rec)
@@ -290,6 +292,7 @@ def evaluate_item(
         actual="；".join(parts_act),
         high_risk=high and verdict in ("不符合", "部分符合"),
         reason=reason,
+        failed_checks=failed_ids,
         evidence={**used, "_problems": list(problems)} if unknown and problems else used,
     )
 

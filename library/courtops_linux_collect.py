@@ -58,7 +58,7 @@ evidence:
     passwd: {description: "Accounts: name, uid, gid, shell", type: list}
     shadow: {description: "name, state (set/empty/locked), scheme, ages; null if unreadable", type: list}
     stat: {description: "Path -> mode, uid, gid of key and log files", type: dict}
-    world_writable: {description: World-writable regular files under /etc, type: list}
+    world_writable: {description: "World-writable files in /etc, /usr/local, /usr/bin, /root", type: list}
     listening: {description: Listening TCP / bound UDP sockets (proto, port), type: list}
     services: {description: "systemd (bool), enabled (list), active (dict name -> state)", type: dict}
     packages: {description: "manager and names of installed packages", type: dict}
@@ -275,20 +275,30 @@ def collect_stat(root):
     return out
 
 
+WW_DIRS = ("/etc", "/usr/local", "/usr/bin", "/usr/sbin", "/bin", "/sbin", "/root")
+
+
 def world_writable(root, limit=200):
-    found = []
-    base = under(root, "/etc")
-    for dirpath, _dirs, names in os.walk(base):
-        for name in names:
-            full = os.path.join(dirpath, name)
-            try:
-                st = os.lstat(full)
-            except OSError:
-                continue
-            if statmod.S_ISREG(st.st_mode) and st.st_mode & statmod.S_IWOTH:
-                found.append("/etc/" + os.path.relpath(full, base))
-                if len(found) >= limit:
-                    return found
+    """World-writable regular files in /etc and the directories root's jobs execute from."""
+    found = set()
+    seen = set()
+    for top in WW_DIRS:
+        base = under(root, top)
+        real = os.path.realpath(base)
+        if real in seen or not os.path.isdir(base):
+            continue  # merged /usr: /bin is /usr/bin
+        seen.add(real)
+        for dirpath, _dirs, names in os.walk(base):
+            for name in names:
+                full = os.path.join(dirpath, name)
+                try:
+                    st = os.lstat(full)
+                except OSError:
+                    continue
+                if statmod.S_ISREG(st.st_mode) and st.st_mode & statmod.S_IWOTH:
+                    found.add(top.rstrip("/") + "/" + os.path.relpath(full, base))
+                    if len(found) >= limit:
+                        return sorted(found)
     return sorted(found)
 
 
@@ -400,6 +410,10 @@ def commands(root):
     if sshd:
         rc, stdout, err = run([sshd, "-T"])
         out["sshd_T"] = {"rc": rc, "out": stdout, "err": err}
+    timedatectl = which(root, ["timedatectl"])
+    if timedatectl:
+        rc, stdout, err = run([timedatectl, "show", "-p", "NTPSynchronized", "--value"])
+        out["ntp_synchronized"] = {"rc": rc, "out": stdout, "err": err}
     auditctl = which(root, ["auditctl"])
     if auditctl:
         for key, arg in (("auditctl_l", "-l"), ("auditctl_s", "-s")):

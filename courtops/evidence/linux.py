@@ -245,9 +245,7 @@ def _sshd(ev: dict[str, Any], files: dict[str, str], facts: dict[str, Any], prob
         problems.append("未取得 sshd 配置")
         return
     if "lnx.ssh.macs" in facts and facts["lnx.ssh.macs"] is not None:
-        facts["lnx.ssh_weak_macs"] = [
-            m for m in facts["lnx.ssh.macs"].split(",") if re.search(r"md5|-96|umac-64", m)
-        ]
+        facts["lnx.ssh_weak_macs"] = [m for m in facts["lnx.ssh.macs"].split(",") if re.search(r"md5|-96", m)]
     if "lnx.ssh.ciphers" in facts and facts["lnx.ssh.ciphers"] is not None:
         facts["lnx.ssh_weak_ciphers"] = [
             c for c in facts["lnx.ssh.ciphers"].split(",") if re.search(r"cbc|arcfour|3des|blowfish|cast", c)
@@ -384,6 +382,10 @@ def _services(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) ->
         for name in ("auditd", "rsyslog"):
             facts[f"lnx.svc.{name}"] = states.get(name, "inactive")
         facts["lnx.timesync_active"] = sorted(k for k in TIMESYNC if states.get(k) == "active")
+    cmds = ev.get("commands") if isinstance(ev.get("commands"), dict) else {}
+    sync = cmds.get("ntp_synchronized")
+    if isinstance(sync, dict) and sync.get("rc") == 0 and str(sync.get("out", "")).strip() in ("yes", "no"):
+        facts["lnx.time_synchronized"] = str(sync["out"]).strip() == "yes"
     else:
         problems.append("无 systemd 运行状态（仅有启用状态）")
 
