@@ -302,7 +302,7 @@ def _accounts(ev: dict[str, Any], facts: dict[str, Any], problems: list[str], no
 
 
 def _logs(ev: dict[str, Any], files: dict[str, str], facts: dict[str, Any]) -> None:
-    stat = ev.get("stat") if isinstance(ev.get("stat"), dict) else {}
+    stat: dict[str, Any] = ev["stat"] if isinstance(ev.get("stat"), dict) else {}
     bad = []
     for path in LOG_FILES:
         st = stat.get(path)
@@ -344,7 +344,7 @@ def _logs(ev: dict[str, Any], files: dict[str, str], facts: dict[str, Any]) -> N
 
 
 def _audit(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> None:
-    cmds = ev.get("commands") if isinstance(ev.get("commands"), dict) else {}
+    cmds: dict[str, Any] = ev["commands"] if isinstance(ev.get("commands"), dict) else {}
     rules = cmds.get("auditctl_l")
     if isinstance(rules, dict) and rules.get("rc") == 0 and isinstance(rules.get("out"), str):
         watched = set()
@@ -382,7 +382,7 @@ def _services(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) ->
         for name in ("auditd", "rsyslog"):
             facts[f"lnx.svc.{name}"] = states.get(name, "inactive")
         facts["lnx.timesync_active"] = sorted(k for k in TIMESYNC if states.get(k) == "active")
-    cmds = ev.get("commands") if isinstance(ev.get("commands"), dict) else {}
+    cmds: dict[str, Any] = ev["commands"] if isinstance(ev.get("commands"), dict) else {}
     sync = cmds.get("ntp_synchronized")
     if isinstance(sync, dict) and sync.get("rc") == 0 and str(sync.get("out", "")).strip() in ("yes", "no"):
         facts["lnx.time_synchronized"] = str(sync["out"]).strip() == "yes"

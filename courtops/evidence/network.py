@@ -123,9 +123,9 @@ def extract_vrp(evidence: dict[str, Any], facts: dict[str, Any], problems: list[
         facts["net.password_max_age"] = None
         facts["net.password_history"] = None
     facts["net.password_min_length"] = None
-    m = re.search(r"local-aaa-user wrong-password retry-interval \d+ retry-time (\d+)", config)
-    m2 = re.search(r"local-user \S+ state block fail-times (\d+)", config)
-    facts["net.lockout_attempts"] = int(m.group(1)) if m else (int(m2.group(1)) if m2 else None)
+    wrong = re.search(r"local-aaa-user wrong-password retry-interval \d+ retry-time (\d+)", config)
+    block = re.search(r"local-user \S+ state block fail-times (\d+)", config)
+    facts["net.lockout_attempts"] = int(wrong.group(1)) if wrong else (int(block.group(1)) if block else None)
     vtys = _blocks(config, re.compile(r"^user-interface vty \d+"))
     idle = [_idle_minutes(body, "idle-timeout") for _, body in vtys]
     facts["net.vty_idle_timeout_min"] = max((10.0 if i is None else i) for i in idle) if idle else 10.0
@@ -250,12 +250,12 @@ def extract_ios(evidence: dict[str, Any], facts: dict[str, Any], problems: list[
     facts["net.local_users"] = sorted(users)
     facts["net.users_weak_password_type"] = sorted(n for n, k in users.items() if k == "password")
     facts["net.enable_password_cleartext"] = bool(re.search(r"^enable password ", config, re.M))
-    m = re.search(r"^security passwords min-length (\d+)", config, re.M)
-    facts["net.password_min_length"] = int(m.group(1)) if m else None
-    facts["net.password_policy_enabled"] = m is not None
+    minlen = re.search(r"^security passwords min-length (\d+)", config, re.M)
+    facts["net.password_min_length"] = int(minlen.group(1)) if minlen else None
+    facts["net.password_policy_enabled"] = minlen is not None
     facts["net.password_max_age"] = None
-    m = re.search(r"^login block-for \d+ attempts (\d+) within \d+", config, re.M)
-    facts["net.lockout_attempts"] = int(m.group(1)) if m else None
+    block = re.search(r"^login block-for \d+ attempts (\d+) within \d+", config, re.M)
+    facts["net.lockout_attempts"] = int(block.group(1)) if block else None
     vtys = _blocks(config, re.compile(r"^line vty \d+"))
     idle = [_idle_minutes(body, "exec-timeout") for _, body in vtys]
     facts["net.vty_idle_timeout_min"] = max((10.0 if i is None else i) for i in idle) if idle else 10.0

@@ -303,13 +303,13 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
             by_rid[r_]["name"] for r_ in ("503", "504") if by_rid.get(r_, {}).get("enabled")
         )
         if collected is not None:
-            idle: dict[str, Any] = {}
+            idle_days: dict[str, Any] = {}
             for u in enabled:
                 last = u.get("last_logon")
-                idle[u.get("name", "?")] = (
+                idle_days[u.get("name", "?")] = (
                     round((collected - last) / 86400, 1) if isinstance(last, int | float) else None
                 )
-            facts["win.enabled_user_idle_days"] = idle
+            facts["win.enabled_user_idle_days"] = idle_days
     elif sa:
         facts["win.guest_enabled"] = _int(sa.get("EnableGuestAccount")) == 1
 
@@ -352,15 +352,15 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
         facts["win.smb1_enabled"] = ev["smb1"]
     hot = ev.get("hotfixes")
     if isinstance(hot, list) and collected is not None:
-        dates = [
-            h.get("installed_on")
+        dates: list[float] = [
+            h["installed_on"]
             for h in hot
             if isinstance(h, dict) and isinstance(h.get("installed_on"), int | float)
         ]
         facts["win.last_hotfix_age_days"] = round((collected - max(dates)) / 86400, 1) if dates else None
     av = ev.get("av")
     if isinstance(av, list) and collected is not None:
-        live = [a for a in av if isinstance(a, dict) and a.get("realtime")]
-        facts["win.av_realtime"] = bool(live)
-        sig = [a["signature_updated"] for a in live if isinstance(a.get("signature_updated"), int | float)]
+        live_av = [a for a in av if isinstance(a, dict) and a.get("realtime")]
+        facts["win.av_realtime"] = bool(live_av)
+        sig = [a["signature_updated"] for a in live_av if isinstance(a.get("signature_updated"), int | float)]
         facts["win.av_signature_age_days"] = round((collected - max(sig)) / 86400, 1) if sig else None
