@@ -47,3 +47,16 @@ lock:  ## re-resolve requirements.in into constraints.txt (needs the package reg
 
 clean:  ## remove the virtualenv and caches (reports are kept)
 	rm -rf $(VENV) .cache .facts .pytest_cache .ruff_cache
+
+# --- the local lab (issue 3): courtops lab up/down/status; root; COURTOPS_LAB_ID selects the lab ---
+.PHONY: lab-up lab-down lab-status
+LAB_ARGS ?=
+
+lab-up: setup  ## start the local lab (root; LAB_ARGS="--linux 20" etc.)
+	$(BIN)/courtops lab up $(LAB_ARGS)
+
+lab-down: setup  ## remove everything the local lab created (root)
+	$(BIN)/courtops lab down
+
+lab-status: setup  ## show what the local lab runs
+	$(BIN)/courtops lab status

@@ -1,0 +1,60 @@
+"""`courtops lab up|down|status`: the local test estate (see courtops/lab/ and lab/README.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from courtops.cli import UserError
+
+
+def _size(value: str) -> int:
+    n = int(value)
+    if not 0 <= n <= 254:
+        raise argparse.ArgumentTypeError("must be between 0 and 254")
+    return n
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from courtops.lab.lab import DEFAULT_LINUX, DEFAULT_NETWORK, DEFAULT_SNMP
+
+    parser = sub.add_parser(
+        "lab",
+        help="本地实验环境 / the local lab (Linux hosts, network and SNMP devices; root)",
+        description="Build, inspect or remove the local lab. Lab id from COURTOPS_LAB_ID (default 0).",
+    )
+    lab_sub = parser.add_subparsers(dest="lab_command", metavar="ACTION", required=True)
+    up = lab_sub.add_parser("up", help="start the lab (idempotent)")
+    up.add_argument("--linux", type=_size, default=DEFAULT_LINUX, help=f"Linux hosts (default {DEFAULT_LINUX})")
+    up.add_argument("--network", type=_size, default=DEFAULT_NETWORK, help=f"network devices (default {DEFAULT_NETWORK})")
+    up.add_argument("--snmp", type=_size, default=DEFAULT_SNMP, help=f"SNMP devices (default {DEFAULT_SNMP})")
+    up.set_defaults(func=_run)
+    down = lab_sub.add_parser("down", help="remove everything this lab id created (also after a crash)")
+    down.set_defaults(func=_run)
+    status = lab_sub.add_parser("status", help="show what is running")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from courtops.lab import lab
+    from courtops.lab.config import LabConfig, LabConfigError
+    from courtops.lab.util import LabError
+
+    try:
+        cfg = LabConfig.from_env()
+        if args.lab_command == "up":
+            lab.up(cfg, args.linux, args.network, args.snmp)
+        elif args.lab_command == "down":
+            lab.down(cfg)
+        else:
+            st = lab.status(cfg)
+            if args.json:
+                print(json.dumps(st, ensure_ascii=False, indent=2))
+            else:
+                for key, value in st.items():
+                    print(f"{key:15} {value}")
+            return 0 if st["up"] else 1
+    except (LabError, LabConfigError) as exc:
+        raise UserError(str(exc)) from exc
+    return 0

@@ -1,0 +1,128 @@
+"""SNMP devices: snmpsim responders in the lab's SNMP namespace, one per device on its own
+address (UDP 161), community `public`. The recordings under
+lab/snmp/ are sorted by OID here (unsorted files end walks early). As root snmpsim must drop
+privileges (nobody / nogroup), so its data and cache dirs are made readable / writable for that user.
+Cameras also get TCP 554 / 80 listeners (courtops.lab.camera_server).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from courtops.lab import hosts, netns
+from courtops.lab.config import DATA_DIR, LabConfig
+from courtops.lab.plan import HostSpec
+from courtops.lab.util import LabError
+
+SNMP_DIR = DATA_DIR / "snmp"
+NETNS = "snmp"
+VETH = 600
+
+
+def _oid_key(line: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in line.split("|", 1)[0].split("."))
+
+
+def render(name: str, spec: HostSpec) -> str:
+    """One recording, comments dropped, placeholders filled, records sorted by OID."""
+    path = SNMP_DIR / f"{name}.snmprec"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LabError(f"{path}: cannot read the SNMP recording: {exc}") from exc
+    records = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("|", 2)
+        if len(parts) != 3 or not all(p.isdigit() for p in parts[0].split(".")):
+            raise LabError(f"{path}:{lineno}: not an `OID|type|value` record: {line!r}")
+        records.append(line.replace("@SYSNAME@", spec.name).replace("@ADDRESS@", spec.address))
+    return "\n".join(sorted(records, key=_oid_key)) + "\n"
+
+
+def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[str, Any]:
+    names = sorted(s.name for s in specs)
+    pids = [int(p) for p in previous.get("pids", [])]
+    if pids and all(Path(f"/proc/{p}").exists() for p in pids) and sorted(previous.get("devices", [])) == names:
+        return previous
+    for pid in pids:
+        hosts.kill(pid)
+    ns = netns.ensure_netns(cfg, NETNS)
+    for stale in netns.netns_pids(ns):  # left by a crashed or half-finished `up`
+        hosts.kill(stale)
+    netns.attach_netns(cfg, ns, VETH, [s.address for s in specs])
+    work = cfg.state_dir / "snmp"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    log = (work / "snmpsim.log").open("ab")
+    procs = []
+    for spec in specs:
+        # one responder per device: snmpsim's per-endpoint data selection (md5(community)/transport id)
+        # did not match in snmpsim 1.2, and one small process per device is simple and certain
+        data, cache = work / spec.name / "data", work / spec.name / "cache"
+        data.mkdir(parents=True)
+        cache.mkdir()
+        (data / "public.snmprec").write_text(render(spec.profile, spec), encoding="utf-8")
+        for p in [work, *work.rglob("*")]:
+            p.chmod(0o755 if p.is_dir() else 0o644)
+        shutil.chown(cache, "nobody", "nogroup")
+        cmd = [
+            "ip", "netns", "exec", ns, sys.executable, "-m", "courtops.lab.snmpsim_runner",
+            f"--data-dir={data}", f"--cache-dir={cache}", "--process-user=nobody", "--process-group=nogroup",
+            f"--agent-udpv4-endpoint={spec.address}:161", "--log-level=error",
+        ]  # fmt: skip
+        procs.append(
+            subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, cwd=str(cfg.repo_root)
+            )
+        )
+    cameras = [s.address for s in specs if s.klass == "cameras"]
+    if cameras:
+        procs.append(
+            subprocess.Popen(
+                ["ip", "netns", "exec", ns, sys.executable, "-m", "courtops.lab.camera_server", *cameras,
+                 f"--lab-state={work}"],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, cwd=str(cfg.repo_root),
+            )
+        )  # fmt: skip
+    _wait(cfg, specs, procs, work)
+    return {"pids": [p.pid for p in procs], "devices": names}
+
+
+def _wait(cfg: LabConfig, specs: list[HostSpec], procs: list[subprocess.Popen[bytes]], work: Path) -> None:
+    """Until each endpoint answers a real SNMP GET of sysName (and camera ports accept)."""
+    from courtops.lab.snmpcheck import get_sys_name
+
+    deadline = time.monotonic() + 60
+    pending = list(specs)
+    while pending and time.monotonic() < deadline:
+        if any(p.poll() is not None for p in procs):
+            raise LabError(f"an SNMP simulator process exited; see {work / 'snmpsim.log'}")
+        pending = [s for s in pending if get_sys_name(s.address) != s.name or not _camera_ports_open(s)]
+        if pending:
+            time.sleep(0.5)
+    if pending:
+        raise LabError(f"SNMP devices not answering: {', '.join(s.name for s in pending)}; see {work / 'snmpsim.log'}")
+
+
+def _camera_ports_open(spec: HostSpec) -> bool:
+    if spec.klass != "cameras":
+        return True
+    for port in (554, 80):
+        try:
+            with socket.create_connection((spec.address, port), timeout=1):
+                pass
+        except OSError:
+            return False
+    return True
+
+
+def down(cfg: LabConfig) -> None:
+    """Processes die with the namespace sweep in lab.down; nothing else is SNMP-specific."""
