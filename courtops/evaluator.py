@@ -127,7 +127,7 @@ def actual_text(op: str, actual: Any, value: Any) -> str:
         hit = sorted(set(_as_list(actual)) & set(value), key=str)
         return _show(hit) if hit else "无"
     if op == "contains" and isinstance(actual, list | tuple | set):
-        return _show(sorted(actual, key=str))
+        return f"含 {value}" if value in actual else f"不含 {value}"
     if op == "all_le" and isinstance(actual, dict):
         bad = {k: v for k, v in actual.items() if v is None or not isinstance(v, int | float) or v > value}
         return _show(bad) if bad else f"{len(actual)} 个账户均符合"

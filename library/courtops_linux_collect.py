@@ -87,6 +87,7 @@ FILES = (
     "/etc/pam.d/sshd",
     "/etc/pam.d/login",
     "/etc/pam.d/su",
+    "/etc/pam.d/passwd",
     "/etc/security/pwquality.conf",
     "/etc/security/faillock.conf",
     "/etc/ssh/sshd_config",

@@ -83,13 +83,29 @@ def _int(x: Any) -> int | None:
         return None
 
 
-def _pam_lines(text: str, ptype: str, modules: tuple[str, ...]) -> list[tuple[str, dict[str, str]]]:
-    """(module, args) for lines of ``ptype`` using one of ``modules`` (bracketed controls too)."""
-    out = []
+def _pam_lines(
+    files: dict[str, str], name: str, ptype: str, modules: tuple[str, ...], depth: int = 0
+) -> list[tuple[str, dict[str, str]]]:
+    """(module, args) of ``ptype`` lines using one of ``modules`` in the stack of /etc/pam.d/<name>.
+
+    Follows ``@include`` (Debian) and ``include`` / ``substack`` (Red Hat), as PAM does, so a
+    Debian ``common-auth`` that includes ``system-auth`` is judged by what it really runs.
+    """
+    text = files.get(name if name.startswith("/") else "/etc/pam.d/" + name)
+    if text is None or depth > 5:
+        return []
+    out: list[tuple[str, dict[str, str]]] = []
     for line in _lines(text):
         line = line.lstrip("-")
+        inc = re.match(r"@include\s+(\S+)", line)
+        if inc:
+            out += _pam_lines(files, inc.group(1), ptype, modules, depth + 1)
+            continue
         m = re.match(r"(\w+)\s+(\[[^\]]*\]|\S+)\s+(\S+)(.*)$", line)
         if not m or m.group(1) != ptype:
+            continue
+        if m.group(2) in ("include", "substack"):
+            out += _pam_lines(files, m.group(3), ptype, modules, depth + 1)
             continue
         module = m.group(3).rsplit("/", 1)[-1]
         if module in modules:
@@ -101,23 +117,32 @@ def _pam_lines(text: str, ptype: str, modules: tuple[str, ...]) -> list[tuple[st
     return out
 
 
+def _stack(
+    files: dict[str, str], services: tuple[str, ...], ptype: str, modules: tuple[str, ...]
+) -> list[Any]:
+    """The first service file that exists decides (sshd / passwd, else the shared stack files)."""
+    for name in services:
+        if "/etc/pam.d/" + name in files:
+            return _pam_lines(files, name, ptype, modules)
+    return []
+
+
 def _pam(files: dict[str, str], facts: dict[str, Any], ev: dict[str, Any], problems: list[str]) -> None:
-    if "/etc/pam.d/common-password" in files or "/etc/pam.d/common-auth" in files:
-        layout, pw_files, auth_files = "deb", ["/etc/pam.d/common-password"], ["/etc/pam.d/common-auth"]
-    elif "/etc/pam.d/system-auth" in files:
+    if "/etc/pam.d/system-auth" in files:
         layout = "rpm"
-        pw_files = ["/etc/pam.d/system-auth", "/etc/pam.d/password-auth"]
-        auth_files = pw_files
+    elif "/etc/pam.d/common-password" in files or "/etc/pam.d/common-auth" in files:
+        layout = "deb"
     else:
         problems.append("未找到 PAM 配置（common-* 或 system-auth）")
         return
     facts["lnx.pam_layout"] = layout
+    shared_pw = ("common-password",) if layout == "deb" else ("system-auth",)
+    shared_auth = ("common-auth",) if layout == "deb" else ("system-auth", "password-auth")
     # password quality: pam_pwquality args override pwquality.conf (+ .d), cracklib has args only
-    pwlines = [
-        x
-        for f in pw_files
-        for x in _pam_lines(files.get(f, ""), "password", ("pam_pwquality.so", "pam_cracklib.so"))
-    ]
+    quality = ("pam_pwquality.so", "pam_cracklib.so")
+    pwlines = _stack(files, ("passwd", *shared_pw), "password", quality) or _stack(
+        files, shared_pw, "password", quality
+    )
     if pwlines:
         module, args = pwlines[0]
         conf: dict[str, str] = {}
@@ -135,17 +160,18 @@ def _pam(files: dict[str, str], facts: dict[str, Any], ev: dict[str, Any], probl
         facts["lnx.pw.classes"] = max(_int(conf.get("minclass")) or 0, credits)
         facts["lnx.pw.enforce_for_root"] = "enforce_for_root" in conf
     else:
-        unix = [x for f in pw_files for x in _pam_lines(files.get(f, ""), "password", ("pam_unix.so",))]
+        unix = _stack(files, ("passwd", *shared_pw), "password", ("pam_unix.so",))
         facts["lnx.pw.module"] = None
         facts["lnx.pw.minlen"] = _int(unix[0][1].get("minlen")) if unix and "minlen" in unix[0][1] else None
         facts["lnx.pw.classes"] = 0
-    # lockout: pam_faillock (faillock.conf + args) or legacy pam_tally2 / pam_tally
-    stack = [*auth_files, "/etc/pam.d/sshd", "/etc/pam.d/login"]
-    lock = [
-        x
-        for f in stack
-        for x in _pam_lines(files.get(f, ""), "auth", ("pam_faillock.so", "pam_tally2.so", "pam_tally.so"))
-    ]
+    # lockout on the remote-login stack: pam_faillock (faillock.conf + args) or legacy pam_tally2
+    tally = ("pam_faillock.so", "pam_tally2.so", "pam_tally.so")
+    lock = _stack(files, ("sshd", *shared_auth), "auth", tally)
+    if not lock:  # an sshd file that does not lock: the shared stack may still (console logins)
+        lock = [x for name in shared_auth for x in _pam_lines(files, name, "auth", tally)]
+        if lock and "/etc/pam.d/sshd" in files:
+            problems.append("登录失败锁定仅配置在本地登录栈，sshd 未引用")
+            lock = []
     if not lock:
         facts.update(
             {
@@ -161,7 +187,7 @@ def _pam(files: dict[str, str], facts: dict[str, Any], ev: dict[str, Any], probl
     if module == "pam_faillock.so":
         # faillock.conf defaults (faillock.conf(5)): deny=3, unlock_time=600
         merged = {"deny": "3", "unlock_time": "600"}
-        merged.update(dict(_kv(files.get("/etc/security/faillock.conf", ""), "=").items()))
+        merged.update(_kv(files.get("/etc/security/faillock.conf", ""), "="))
         for line in _lines(files.get("/etc/security/faillock.conf", "")):
             if "=" not in line:
                 merged[line.strip()] = ""

@@ -60,7 +60,7 @@ def _interfaces(text: str | None, down_words: set[str], admin_words: set[str]) -
     if text is None:
         return None
     skip = re.compile(
-        r"^(vlan|loop|null|inloop|reg|tunnel|nve|meth|mgmt|aux|eth-trunk|bridge|port-channel|dialer|cellular|virtual)",
+        r"^(vlan|loop|null|inloop|reg|tunnel|nve|meth|m-ge|m-eth|mgmt|aux|eth-trunk|bridge|port-channel|dialer|cellular|virtual)",
         re.I,
     )
     out = []
@@ -77,6 +77,45 @@ def _interfaces(text: str | None, down_words: set[str], admin_words: set[str]) -
         if first in down_words or parts[1:2] == ["notconnect"] or re.search(r"\bnotconnect\b", line):
             out.append(parts[0].split("(")[0])
     return out
+
+
+_ABBREV = (
+    ("ten-gigabitethernet", "xge"),
+    ("xgigabitethernet", "xge"),
+    ("tengigabitethernet", "te"),
+    ("fortygige", "fge"),
+    ("gigabitethernet", "ge"),
+    ("fastethernet", "fe"),
+    ("ethernet", "eth"),
+)
+
+
+def _ifkey(name: str) -> str:
+    """GigabitEthernet1/0/3 and GE1/0/3 name the same port."""
+    key = name.lower()
+    for long, short in _ABBREV:
+        if key.startswith(long):
+            return short + key[len(long) :]
+    m = re.match(r"(gi|te|fa)(\d.*)$", key)  # IOS short forms Gi1/0/3, Te1/1/1, Fa0/1
+    if m:
+        return {"gi": "ge", "te": "te", "fa": "fe"}[m.group(1)] + m.group(2)
+    return key
+
+
+def _shut_in_config(config: str) -> set[str]:
+    """Interfaces administratively shut in the configuration (authoritative over a status table)."""
+    shut = set()
+    for m, body in _blocks(config, re.compile(r"^interface (\S+)")):
+        if "shutdown" in body:
+            shut.add(_ifkey(m.group(1)))
+    return shut
+
+
+def _open_ports(ports: list[str] | None, config: str) -> list[str] | None:
+    if ports is None:
+        return None
+    shut = _shut_in_config(config)
+    return [p for p in ports if _ifkey(p) not in shut]
 
 
 def _common_snmp(config: str, facts: dict[str, Any], pattern: str) -> None:
@@ -126,7 +165,12 @@ def extract_vrp(evidence: dict[str, Any], facts: dict[str, Any], problems: list[
     wrong = re.search(r"local-aaa-user wrong-password retry-interval \d+ retry-time (\d+)", config)
     block = re.search(r"local-user \S+ state block fail-times (\d+)", config)
     facts["net.lockout_attempts"] = int(wrong.group(1)) if wrong else (int(block.group(1)) if block else None)
-    vtys = _blocks(config, re.compile(r"^user-interface vty \d+"))
+    # VTY 16-20 are reserved for NMS users; an unconfigured block of them is not a login path.
+    vtys = [
+        (m, body)
+        for m, body in _blocks(config, re.compile(r"^user-interface vty (\d+)"))
+        if body or int(m.group(1)) < 16
+    ]
     idle = [_idle_minutes(body, "idle-timeout") for _, body in vtys]
     facts["net.vty_idle_timeout_min"] = max((10.0 if i is None else i) for i in idle) if idle else 10.0
     protocols: set[str] = set()
@@ -164,7 +208,7 @@ def extract_vrp(evidence: dict[str, Any], facts: dict[str, Any], problems: list[
     tz = re.search(r"^\s*clock timezone (\S+)", config, re.M)
     facts["net.timezone"] = tz.group(1) if tz else None
     brief = _cmd(evidence, "display interface brief")
-    ports = _interfaces(brief, {"down"}, {"*down", "^down"})
+    ports = _open_ports(_interfaces(brief, {"down"}, {"*down", "^down"}), config)
     if ports is not None:
         facts["net.unused_ports_open"] = ports
 
@@ -226,7 +270,9 @@ def extract_comware(evidence: dict[str, Any], facts: dict[str, Any], problems: l
     )
     tz = re.search(r"^\s*clock timezone (\S+)", config, re.M)
     facts["net.timezone"] = tz.group(1) if tz else None
-    ports = _interfaces(_cmd(evidence, "display interface brief"), {"down"}, {"adm", "stby"})
+    ports = _open_ports(
+        _interfaces(_cmd(evidence, "display interface brief"), {"down"}, {"adm", "stby"}), config
+    )
     if ports is not None:
         facts["net.unused_ports_open"] = ports
 
@@ -317,4 +363,4 @@ def extract_ios(evidence: dict[str, Any], facts: dict[str, Any], problems: list[
                 )
             ) and re.match(r"^[A-Za-z]+[\d/.]+$", parts[0]):
                 out.append(parts[0])
-        facts["net.unused_ports_open"] = out
+        facts["net.unused_ports_open"] = _open_ports(out, config)

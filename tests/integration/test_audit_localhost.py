@@ -45,7 +45,7 @@ def test_audit_playbook_localhost(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
     assert "changed=1" not in out.stdout and "changed=0" in out.stdout
-    latest = REPO / "reports" / "audit" / "latest" / "findings.json"
+    latest = tmp_path / "out" / "latest" / "findings.json"
     rows = json.loads(latest.read_text(encoding="utf-8"))
     assert all(set(EXPORT_KEYS) <= set(r) for r in rows)
     by_host: dict[str, list[dict]] = {}
