@@ -35,6 +35,8 @@ def test_audit_playbook_localhost(tmp_path: Path) -> None:
             str(REPO / "playbooks" / "audit.yml"),
             "-e",
             f"ansible_python_interpreter={sys.executable}",
+            "-e",
+            f"dengbao_output_dir={tmp_path / 'out'}",
         ],
         capture_output=True,
         text=True,
