@@ -280,7 +280,7 @@ def _sshd(ev: dict[str, Any], files: dict[str, str], facts: dict[str, Any], prob
 
 def _accounts(ev: dict[str, Any], facts: dict[str, Any], problems: list[str], now_days: float | None) -> None:
     passwd, shadow = ev.get("passwd"), ev.get("shadow")
-    if not isinstance(passwd, list):
+    if not isinstance(passwd, list) or not all(isinstance(u, dict) for u in passwd):
         problems.append("未取得 /etc/passwd")
         return
     users = [u for u in passwd if isinstance(u, dict) and "name" in u and _int(u.get("uid")) is not None]
@@ -292,7 +292,7 @@ def _accounts(ev: dict[str, Any], facts: dict[str, Any], problems: list[str], no
         uids.setdefault(int(u["uid"]), []).append(u["name"])
     facts["lnx.duplicate_uids"] = [f"{uid}({','.join(n)})" for uid, n in sorted(uids.items()) if len(n) > 1]
     facts["lnx.uid0_accounts"] = uids.get(0, [])
-    if not isinstance(shadow, list):
+    if not isinstance(shadow, list) or not all(isinstance(x, dict) for x in shadow):
         problems.append("未取得 /etc/shadow 字段（需 root）")
         return
     state = {s["name"]: s for s in shadow if isinstance(s, dict) and "name" in s}
@@ -481,10 +481,12 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
                     bad.append(f"{path}({mode:04o})")
         facts["lnx.key_file_perm_violations"] = bad
         _logs(ev, files, facts)
-    if isinstance(ev.get("world_writable"), list):
+    if isinstance(ev.get("world_writable"), list) and all(isinstance(x, str) for x in ev["world_writable"]):
         facts["lnx.world_writable"] = ev["world_writable"]
     listening = ev.get("listening")
-    if isinstance(listening, list):
+    if isinstance(listening, list) and all(
+        isinstance(x, dict) and _int(x.get("port")) is not None for x in listening
+    ):
         ports = sorted(
             {int(x["port"]) for x in listening if isinstance(x, dict) and _int(x.get("port")) is not None}
         )

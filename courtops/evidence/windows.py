@@ -149,6 +149,13 @@ def _int(x: Any) -> int | None:
         return None
 
 
+def _records(x: Any) -> list[dict[str, Any]] | None:
+    """A list of objects as the collector returns it; anything else (garbage) -> None."""
+    if isinstance(x, list) and all(isinstance(i, dict) for i in x):
+        return x
+    return None
+
+
 def _reg_from_inf(values: dict[str, str]) -> dict[str, Any]:
     """[Registry Values] 'MACHINE\\path\\name' = 'type,value' -> registry dict (HKLM\\…)."""
     out: dict[str, Any] = {}
@@ -283,9 +290,9 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
     if incomplete is not None:
         facts["win.audit_categories_incomplete"] = incomplete
 
-    users = ev.get("users")
-    if isinstance(users, list):
-        ok = [u for u in users if isinstance(u, dict) and "sid" in u]
+    users = _records(ev.get("users"))
+    if users:
+        ok = [u for u in users if "sid" in u]
         enabled = [u for u in ok if u.get("enabled")]
         facts["win.users_no_password_required"] = sorted(
             u.get("name", "?") for u in enabled if u.get("password_required") is False
@@ -314,7 +321,7 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
         facts["win.guest_enabled"] = _int(sa.get("EnableGuestAccount")) == 1
 
     services = ev.get("services")
-    if isinstance(services, dict):
+    if isinstance(services, dict) and services and all(isinstance(v, dict) for v in services.values()):
         running = sorted(
             n
             for n, s in services.items()
@@ -323,15 +330,15 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
         facts["win.running_services"] = running
         facts["win.telnet_running"] = "TlntSvr" in running
         facts["win.w32time_running"] = "W32Time" in running
-    shares = ev.get("shares")
-    if isinstance(shares, list):
-        names = [s for s in shares if isinstance(s, dict)]
+    shares = _records(ev.get("shares"))
+    if shares is not None:
+        names = shares
         facts["win.admin_shares"] = sorted(
             s["name"] for s in names if re.fullmatch(r"[A-Za-z]\$|ADMIN\$", str(s.get("name", "")))
         )
         facts["win.shares_everyone_full"] = sorted(s["name"] for s in names if s.get("everyone_full"))
     fw = ev.get("firewall")
-    if isinstance(fw, dict):
+    if isinstance(fw, dict) and _records(fw.get("profiles")) and _records(fw.get("rules") or []) is not None:
         profiles = fw.get("profiles") or []
         facts["win.firewall_profiles_off"] = sorted(
             p["name"] for p in profiles if isinstance(p, dict) and not p.get("enabled")
@@ -350,16 +357,16 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
         facts["win.winrm_allow_unencrypted"] = bool(winrm["allow_unencrypted"])
     if isinstance(ev.get("smb1"), bool):
         facts["win.smb1_enabled"] = ev["smb1"]
-    hot = ev.get("hotfixes")
-    if isinstance(hot, list) and collected is not None:
+    hot = _records(ev.get("hotfixes"))
+    if hot is not None and collected is not None:
         dates: list[float] = [
             h["installed_on"]
             for h in hot
             if isinstance(h, dict) and isinstance(h.get("installed_on"), int | float)
         ]
         facts["win.last_hotfix_age_days"] = round((collected - max(dates)) / 86400, 1) if dates else None
-    av = ev.get("av")
-    if isinstance(av, list) and collected is not None:
+    av = _records(ev.get("av"))
+    if av is not None and collected is not None:
         live_av = [a for a in av if isinstance(a, dict) and a.get("realtime")]
         facts["win.av_realtime"] = bool(live_av)
         sig = [a["signature_updated"] for a in live_av if isinstance(a.get("signature_updated"), int | float)]
