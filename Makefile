@@ -22,10 +22,10 @@ $(BIN)/courtops: requirements/constraints.txt requirements/requirements.in pypro
 
 setup: $(BIN)/courtops  ## create .venv with the pinned toolchain
 
-demo: setup  ## run the main job and write reports (see README)
+demo: system-deps setup  ## the main job on the built-in lab: real reports under reports/ (root)
 	./scripts/demo
 
-test: setup  ## run every test (lint first)
+test: system-deps setup  ## lint, then every test (root: the integration tests build the lab)
 	$(MAKE) lint
 	$(BIN)/pytest -q
 

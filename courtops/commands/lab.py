@@ -25,8 +25,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     lab_sub = parser.add_subparsers(dest="lab_command", metavar="ACTION", required=True)
     up = lab_sub.add_parser("up", help="start the lab (idempotent)")
-    up.add_argument("--linux", type=_size, default=DEFAULT_LINUX, help=f"Linux hosts (default {DEFAULT_LINUX})")
-    up.add_argument("--network", type=_size, default=DEFAULT_NETWORK, help=f"network devices (default {DEFAULT_NETWORK})")
+    up.add_argument(
+        "--linux", type=_size, default=DEFAULT_LINUX, help=f"Linux hosts (default {DEFAULT_LINUX})"
+    )
+    up.add_argument(
+        "--network", type=_size, default=DEFAULT_NETWORK, help=f"network devices (default {DEFAULT_NETWORK})"
+    )
     up.add_argument("--snmp", type=_size, default=DEFAULT_SNMP, help=f"SNMP devices (default {DEFAULT_SNMP})")
     up.set_defaults(func=_run)
     down = lab_sub.add_parser("down", help="remove everything this lab id created (also after a crash)")

@@ -69,7 +69,24 @@ def _host_key(cfg: LabConfig, spec: HostSpec) -> Path:
     key = cfg.state_dir / "devices" / "keys" / spec.name
     if not key.exists():
         key.parent.mkdir(parents=True, exist_ok=True)
-        run(["ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-m", "PEM", "-N", "", "-C", spec.name, "-f", str(key)])
+        run(
+            [
+                "ssh-keygen",
+                "-q",
+                "-t",
+                "rsa",
+                "-b",
+                "2048",
+                "-m",
+                "PEM",
+                "-N",
+                "",
+                "-C",
+                spec.name,
+                "-f",
+                str(key),
+            ]
+        )
     return key
 
 
@@ -134,7 +151,8 @@ def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[
         })  # fmt: skip
     spec_file = work / "devices.json"
     spec_file.write_text(
-        json.dumps({"username": NETWORK_USER, "password": NETWORK_PASSWORD, "devices": entries}), encoding="utf-8"
+        json.dumps({"username": NETWORK_USER, "password": NETWORK_PASSWORD, "devices": entries}),
+        encoding="utf-8",
     )
     spec_file.chmod(0o600)
     pin_host_keys(cfg, specs)

@@ -95,7 +95,7 @@ def children(pid: int) -> list[int]:
 
 def _ns(pid: int | str, kind: str) -> str:
     try:
-        return os.readlink(f"/proc/{pid}/ns/{kind}")
+        return str(Path(f"/proc/{pid}/ns/{kind}").readlink())
     except OSError:
         return ""
 
@@ -198,7 +198,11 @@ def unmount_all(cfg: LabConfig) -> None:
 
 def lab_mounts(cfg: LabConfig) -> list[str]:
     prefix = f"{cfg.hosts_dir}/"
-    return [ln.split()[1] for ln in Path("/proc/mounts").read_text().splitlines() if ln.split()[1].startswith(prefix)]
+    return [
+        ln.split()[1]
+        for ln in Path("/proc/mounts").read_text().splitlines()
+        if ln.split()[1].startswith(prefix)
+    ]
 
 
 def kill(pid: int) -> None:

@@ -7,7 +7,6 @@ so it also cleans up after a crash or a killed `up`.
 
 from __future__ import annotations
 
-
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -37,7 +36,20 @@ def _raise_inotify() -> None:
 def _ensure_ssh_key(cfg: LabConfig) -> str:
     if not cfg.ssh_key.exists():
         cfg.ssh_key.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"courtops-lab{cfg.lab_id}", "-f", str(cfg.ssh_key)])
+        run(
+            [
+                "ssh-keygen",
+                "-q",
+                "-t",
+                "ed25519",
+                "-N",
+                "",
+                "-C",
+                f"courtops-lab{cfg.lab_id}",
+                "-f",
+                str(cfg.ssh_key),
+            ]
+        )
     return cfg.ssh_key.with_suffix(".pub").read_text(encoding="utf-8")
 
 
@@ -60,7 +72,12 @@ def _linux_up(cfg: LabConfig, plan: LabPlan, st: dict[str, Any]) -> None:
         pid = hosts.start(cfg, spec)
         leader = hosts.leader(pid)
         hosts.attach_network(cfg, spec, leader)
-        running[spec.name] = {"nspawn_pid": pid, "leader_pid": leader, "address": spec.address, "profile": spec.profile}
+        running[spec.name] = {
+            "nspawn_pid": pid,
+            "leader_pid": leader,
+            "address": spec.address,
+            "profile": spec.profile,
+        }
         if i % 10 == 0 or i == len(todo):
             progress(f"  booted {i}/{len(todo)} Linux hosts")
             state.save(cfg, st)
@@ -183,6 +200,3 @@ def host_specs(cfg: LabConfig) -> list[HostSpec]:
     st = state.load(cfg)
     size = st.get("size") or [0, 0, 0]
     return LabPlan.build(cfg, *size).all()
-
-
-

@@ -92,7 +92,11 @@ def netns_pids(ns: str) -> list[int]:
 def lab_links(cfg: LabConfig) -> list[str]:
     """Root-namespace links owned by this lab id (bridge and host-side veths)."""
     names = [str(link.get("ifname", "")) for link in _links()]
-    return [n for n in names if n == cfg.bridge or n.startswith(f"{cfg.prefix}h") or n.startswith(f"{cfg.prefix}g")]
+    return [
+        n
+        for n in names
+        if n == cfg.bridge or n.startswith(f"{cfg.prefix}h") or n.startswith(f"{cfg.prefix}g")
+    ]
 
 
 def delete_links(cfg: LabConfig) -> None:

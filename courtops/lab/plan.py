@@ -94,10 +94,11 @@ def network_devices(cfg: LabConfig, count: int) -> list[HostSpec]:
         devices.append(
             HostSpec(
                 name=f"lab-{stem}-{per_vendor:02d}", kind="network", n=n, address=cfg.address("network", n),
-                zone="management", klass="network", platform=platform, site="site_main" if i % 4 < 2 else TRIBUNAL_SITE,
-                profile=f"{key}_{state}",
+                zone="management", klass="network", platform=platform,
+                site="site_main" if i % 4 < 2 else TRIBUNAL_SITE, profile=f"{key}_{state}",
                 vars={"asset_os": os_name, "asset_vendor": vendor, "asset_role": "接入交换机",
-                      "asset_department": "信息技术处", "asset_criticality": "高", "lab_compliant": state == "compliant"},
+                      "asset_department": "信息技术处", "asset_criticality": "高",
+                      "lab_compliant": state == "compliant"},
             )
         )  # fmt: skip
     return devices
@@ -125,8 +126,8 @@ def snmp_devices(cfg: LabConfig, count: int) -> list[HostSpec]:
         devices.append(
             HostSpec(
                 name=f"lab-{stem}-{seen[stem]:02d}", kind="snmp", n=n, address=cfg.address("snmp", n),
-                zone=zone, klass=klass, platform="snmp_device", site=TRIBUNAL_SITE if courtroom else "site_main",
-                courtroom=courtroom, profile=rec,
+                zone=zone, klass=klass, platform="snmp_device", courtroom=courtroom, profile=rec,
+                site=TRIBUNAL_SITE if courtroom else "site_main",
                 vars={"asset_vendor": vendor, "asset_role": role, "asset_department": "信息技术处",
                       "asset_criticality": "中", "snmp_community": "public", "snmp_version": "2c"},
             )

@@ -50,7 +50,11 @@ def render(name: str, spec: HostSpec) -> str:
 def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[str, Any]:
     names = sorted(s.name for s in specs)
     pids = [int(p) for p in previous.get("pids", [])]
-    if pids and all(Path(f"/proc/{p}").exists() for p in pids) and sorted(previous.get("devices", [])) == names:
+    if (
+        pids
+        and all(Path(f"/proc/{p}").exists() for p in pids)
+        and sorted(previous.get("devices", [])) == names
+    ):
         return previous
     for pid in pids:
         hosts.kill(pid)
@@ -80,7 +84,12 @@ def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[
         ]  # fmt: skip
         procs.append(
             subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, cwd=str(cfg.repo_root)
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+                cwd=str(cfg.repo_root),
             )
         )
     cameras = [s.address for s in specs if s.klass == "cameras"]
@@ -89,7 +98,8 @@ def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[
             subprocess.Popen(
                 ["ip", "netns", "exec", ns, sys.executable, "-m", "courtops.lab.camera_server", *cameras,
                  f"--lab-state={work}"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, cwd=str(cfg.repo_root),
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+                cwd=str(cfg.repo_root),
             )
         )  # fmt: skip
     _wait(cfg, specs, procs, work)
@@ -109,7 +119,9 @@ def _wait(cfg: LabConfig, specs: list[HostSpec], procs: list[subprocess.Popen[by
         if pending:
             time.sleep(0.5)
     if pending:
-        raise LabError(f"SNMP devices not answering: {', '.join(s.name for s in pending)}; see {work / 'snmpsim.log'}")
+        raise LabError(
+            f"SNMP devices not answering: {', '.join(s.name for s in pending)}; see {work / 'snmpsim.log'}"
+        )
 
 
 def _camera_ports_open(spec: HostSpec) -> bool:

@@ -9,15 +9,12 @@ Usage: python -m courtops.lab.snmpsim_runner <snmpsim-command-responder argument
 from __future__ import annotations
 
 import ast  # noqa: F401 - used by dbm.dumb
-
-import dbm.dumb
-import encodings.idna  # noqa: F401
-import encodings.latin_1  # noqa: F401
+import encodings.idna
+import encodings.latin_1
 import encodings.utf_8  # noqa: F401
 import sys
 
 from snmpsim.commands.responder import main
-
 
 if __name__ == "__main__":
     sys.argv[0] = "snmpsim-command-responder"

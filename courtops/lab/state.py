@@ -7,7 +7,6 @@ state dir path in process command lines, so it cleans up after a crash or a half
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from courtops.lab.config import LabConfig
@@ -24,7 +23,7 @@ def save(cfg: LabConfig, data: dict[str, Any]) -> None:
     cfg.state_dir.mkdir(parents=True, exist_ok=True)
     tmp = cfg.state_file.with_suffix(".tmp")
     tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, cfg.state_file)
+    tmp.replace(cfg.state_file)
 
 
 def clear(cfg: LabConfig) -> None:

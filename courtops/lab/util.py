@@ -25,7 +25,9 @@ def require_root(what: str) -> None:
         )
 
 
-def run(cmd: Sequence[str], *, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    cmd: Sequence[str], *, check: bool = True, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(list(cmd), capture_output=True, text=True, input=input, check=False)
     if check and proc.returncode != 0:
         raise LabError(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr.strip()}")

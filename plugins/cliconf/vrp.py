@@ -37,7 +37,9 @@ class Cliconf(CliconfBase):
             info["network_os_hostname"] = m.group(1)
         return info
 
-    def get_config(self, source: str = "running", flags: list[str] | None = None, format: str | None = None) -> Any:
+    def get_config(
+        self, source: str = "running", flags: list[str] | None = None, format: str | None = None
+    ) -> Any:
         if source not in ("running", "startup"):
             raise ValueError(f"fetching configuration from {source} is not supported")
         cmd = CONFIG_COMMAND if source == "running" else "display saved-configuration"
@@ -45,7 +47,9 @@ class Cliconf(CliconfBase):
             cmd += " " + " ".join(flags)
         return self.send_command(cmd)
 
-    def edit_config(self, candidate: Any = None, commit: bool = True, replace: Any = None, comment: Any = None) -> Any:
+    def edit_config(
+        self, candidate: Any = None, commit: bool = True, replace: Any = None, comment: Any = None
+    ) -> Any:
         results = []
         requests = []
         if commit:

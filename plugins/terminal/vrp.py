@@ -21,8 +21,9 @@ author: courtops
 
 class TerminalModule(TerminalBase):
     # <sysname>  [sysname]  [~sysname]  [*sysname-GigabitEthernet0/0/1]  (VRP 8 adds ~ and *)
-    terminal_stdout_re = [re.compile(rb"[\r\n]?[<\[][~*]?[\w\-.:/\s]+[>\]]\s?$")]
-    terminal_stderr_re = [
+    # TerminalBase declares these as plain class lists, hence the RUF012 waivers
+    terminal_stdout_re = [re.compile(rb"[\r\n]?[<\[][~*]?[\w\-.:/\s]+[>\]]\s?$")]  # noqa: RUF012
+    terminal_stderr_re = [  # noqa: RUF012
         re.compile(rb"Error: ", re.I),
         re.compile(rb"% ?Unrecognized command", re.I),
         re.compile(rb"% ?(?:Incomplete|Ambiguous|Too many parameters|Wrong parameter)", re.I),

@@ -61,7 +61,9 @@ class Lab:
         try:
             data = json.loads(proc.stdout)
         except ValueError as exc:
-            raise AssertionError(f"ansible output is not JSON (rc {proc.returncode}):\n{proc.stdout}\n{proc.stderr}") from exc
+            raise AssertionError(
+                f"ansible output is not JSON (rc {proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
+            ) from exc
         results: dict[str, Any] = {}
         for play in data.get("plays", []):
             for task in play.get("tasks", []):

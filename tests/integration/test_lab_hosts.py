@@ -80,7 +80,9 @@ def test_drifted_root_login_differs_from_hardened(lab: Lab) -> None:
 
 
 def test_hosts_boot_real_systemd(lab: Lab) -> None:
-    result = lab.ansible("linux_deb:linux_rpm", "ansible.builtin.setup", "gather_subset=!all,!min,service_mgr")
+    result = lab.ansible(
+        "linux_deb:linux_rpm", "ansible.builtin.setup", "gather_subset=!all,!min,service_mgr"
+    )
     assert {r["ansible_facts"]["ansible_service_mgr"] for r in result.values()} == {"systemd"}
 
 

@@ -1,0 +1,34 @@
+"""`courtops findings`: every finding of a run as JSON or CSV (the published export contract)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+
+from courtops.findings import EXPORT_KEYS
+from courtops.store.cli_args import add_store_args, open_run
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("findings", help="export the findings of a run (JSON / CSV)")
+    add_store_args(p)
+    p.add_argument("--format", choices=("json", "csv"), default="json")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    store, chosen = open_run(args)
+    with store:
+        rows = [f.export() for f in store.findings(chosen.id)]
+    if args.format == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        # EXPORT_KEYS first (the contract), then the context columns, in Finding's order.
+        columns = list(rows[0]) if rows else list(EXPORT_KEYS)
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return 0

@@ -1,0 +1,55 @@
+"""`courtops report`: render a run's reports (HTML, XLSX, PDF) from the results store."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+
+from courtops import REPO_ROOT
+from courtops.cli import UserError
+from courtops.report import REPORTS, ReportError, write_report
+from courtops.store.cli_args import add_store_args, open_run
+
+FORMATS = ("html", "xlsx", "pdf")
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    chosen = tuple(x.strip() for x in text.split(",") if x.strip())
+    bad = [x for x in chosen if x not in FORMATS]
+    if bad or not chosen:
+        raise argparse.ArgumentTypeError(f"formats are a comma list of {', '.join(FORMATS)}; got {text!r}")
+    return chosen
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "report", help="render reports of a run (等保 差距分析 + 测评记录) as HTML / XLSX / PDF"
+    )
+    add_store_args(p)
+    p.add_argument(
+        "--report", choices=sorted(REPORTS), default="dengbao", help="which report (default dengbao)"
+    )
+    p.add_argument("--format", type=_formats, default=FORMATS, help="comma list: html,xlsx,pdf (default all)")
+    p.add_argument("--out", type=Path, help="output directory (default reports/<date>-run<id>/)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    store, chosen = open_run(args)
+    spec = REPORTS[args.report]
+    with store:
+        if spec.name == "dengbao" and not store.findings(chosen.id):
+            raise UserError(
+                f"run #{chosen.id} ({chosen.playbook or chosen.kind}) recorded no findings; "
+                "choose an audit run with --run ID or --kind audit"
+            )
+        day = dt.datetime.fromtimestamp(chosen.started_at).strftime("%Y-%m-%d")
+        out = args.out or REPO_ROOT / "reports" / f"{day}-run{chosen.id}"
+        try:
+            written = write_report(spec, store, chosen, out, args.format)
+        except ReportError as exc:
+            raise UserError(str(exc)) from exc
+    for path in written:
+        print(path)
+    return 0

@@ -1,0 +1,30 @@
+"""Reports rendered from the results store: HTML (self-contained), XLSX, PDF.
+
+``REPORTS`` lists what ``courtops report`` can write. A new report (the inspection issue's 巡检记录,
+the quarterly service report) is one more ``ReportSpec``: a context builder, a template extending
+``base.html.j2`` and optionally an XLSX writer.
+"""
+
+from courtops.report.inspection import build_inspection, write_inspection
+from courtops.report.model import build_dengbao
+from courtops.report.render import ReportError, ReportSpec, write_report
+from courtops.report.xlsx import write_records
+
+REPORTS: dict[str, ReportSpec] = {
+    "dengbao": ReportSpec(
+        name="dengbao",
+        title="网络安全等级保护 差距分析报告",
+        template="dengbao.html.j2",
+        build=build_dengbao,
+        xlsx=write_records,
+    ),
+    "inspection": ReportSpec(
+        name="inspection",
+        title="日常巡检记录",
+        template="inspection.html.j2",
+        build=build_inspection,
+        xlsx=write_inspection,
+    ),
+}
+
+__all__ = ["REPORTS", "ReportError", "ReportSpec", "write_report"]

@@ -1,0 +1,35 @@
+"""The results store (SQLite): what the recorder writes and every report reads."""
+
+from courtops.store.migrations import SCHEMA_VERSION
+from courtops.store.store import (
+    DEFAULT_STORE,
+    STORE_ENV,
+    Backup,
+    HostInfo,
+    HostStats,
+    Incident,
+    Metric,
+    Run,
+    RunInfo,
+    Store,
+    StoreError,
+    TaskResult,
+    default_path,
+)
+
+__all__ = [
+    "DEFAULT_STORE",
+    "SCHEMA_VERSION",
+    "STORE_ENV",
+    "Backup",
+    "HostInfo",
+    "HostStats",
+    "Incident",
+    "Metric",
+    "Run",
+    "RunInfo",
+    "Store",
+    "StoreError",
+    "TaskResult",
+    "default_path",
+]

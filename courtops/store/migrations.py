@@ -1,0 +1,146 @@
+"""Schema of the results store, as an ordered list of migrations.
+
+The schema version is SQLite's ``PRAGMA user_version``: migration *n* (1-based) brings a store
+from version n-1 to n. Append new migrations at the end; never edit one that has shipped, since
+stores in the field (the court's control node, CI artifacts) were built by it.
+"""
+
+from __future__ import annotations
+
+# Each entry is one SQL script run inside one transaction together with the version bump.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: runs, hosts, task results, findings, evidence, metrics, config backups, incidents.
+    """
+    CREATE TABLE runs (
+        id              INTEGER PRIMARY KEY,
+        uuid            TEXT NOT NULL UNIQUE,
+        kind            TEXT NOT NULL DEFAULT '',      -- audit / inspect / harden / backup / ...
+        scope           TEXT NOT NULL DEFAULT '',      -- what makes two runs comparable (trend)
+        playbook        TEXT NOT NULL DEFAULT '',
+        inventory       TEXT NOT NULL DEFAULT '',
+        limit_expr      TEXT NOT NULL DEFAULT '',
+        tags            TEXT NOT NULL DEFAULT '',
+        skip_tags       TEXT NOT NULL DEFAULT '',
+        check_mode      INTEGER NOT NULL DEFAULT 0,
+        user            TEXT NOT NULL DEFAULT '',
+        controller      TEXT NOT NULL DEFAULT '',
+        ansible_version TEXT NOT NULL DEFAULT '',
+        git_commit      TEXT NOT NULL DEFAULT '',
+        started_at      REAL NOT NULL,
+        ended_at        REAL,
+        status          TEXT NOT NULL DEFAULT 'running', -- running / ok / failed / interrupted
+        store_errors    INTEGER NOT NULL DEFAULT 0,
+        extra           TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX runs_scope ON runs (scope, started_at);
+
+    CREATE TABLE hosts (
+        id          INTEGER PRIMARY KEY,
+        run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        name        TEXT NOT NULL,
+        address     TEXT NOT NULL DEFAULT '',
+        platform    TEXT NOT NULL DEFAULT '',
+        os_version  TEXT NOT NULL DEFAULT '',
+        asset       TEXT NOT NULL DEFAULT '{}',        -- the asset_* inventory vars, JSON
+        ok          INTEGER NOT NULL DEFAULT 0,
+        changed     INTEGER NOT NULL DEFAULT 0,
+        failed      INTEGER NOT NULL DEFAULT 0,
+        unreachable INTEGER NOT NULL DEFAULT 0,
+        skipped     INTEGER NOT NULL DEFAULT 0,
+        rescued     INTEGER NOT NULL DEFAULT 0,
+        ignored     INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (run_id, name)
+    );
+
+    CREATE TABLE task_results (
+        id         INTEGER PRIMARY KEY,
+        run_id     INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        host       TEXT NOT NULL,
+        play       TEXT NOT NULL DEFAULT '',
+        task       TEXT NOT NULL DEFAULT '',
+        task_uuid  TEXT NOT NULL DEFAULT '',
+        action     TEXT NOT NULL DEFAULT '',
+        status     TEXT NOT NULL,                      -- ok / changed / failed / unreachable / skipped
+        changed    INTEGER NOT NULL DEFAULT 0,
+        ignored    INTEGER NOT NULL DEFAULT 0,
+        item       TEXT,                               -- loop item label, when a loop result
+        started_at REAL,
+        ended_at   REAL NOT NULL,
+        content    TEXT NOT NULL DEFAULT '{}'          -- censored + redacted result, JSON
+    );
+    CREATE INDEX task_results_run ON task_results (run_id, host);
+
+    CREATE TABLE evidence (
+        id      INTEGER PRIMARY KEY,
+        sha256  TEXT NOT NULL UNIQUE,                  -- content-addressed: identical evidence stored once
+        content TEXT NOT NULL
+    );
+
+    CREATE TABLE findings (
+        id             INTEGER PRIMARY KEY,
+        run_id         INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        task_result_id INTEGER REFERENCES task_results (id) ON DELETE SET NULL,
+        host           TEXT NOT NULL,
+        platform       TEXT NOT NULL DEFAULT '',
+        control_id     TEXT NOT NULL,
+        clause         TEXT NOT NULL DEFAULT '',
+        verdict        TEXT NOT NULL,
+        record         TEXT NOT NULL DEFAULT '',
+        expected       TEXT NOT NULL DEFAULT '',
+        actual         TEXT NOT NULL DEFAULT '',
+        high_risk      INTEGER NOT NULL DEFAULT 0,
+        layer          TEXT NOT NULL DEFAULT '',
+        control_point  TEXT NOT NULL DEFAULT '',
+        title          TEXT NOT NULL DEFAULT '',
+        weight         REAL NOT NULL DEFAULT 1.0,
+        remediation    TEXT NOT NULL DEFAULT '',
+        reason         TEXT NOT NULL DEFAULT '',
+        evidence_id    INTEGER REFERENCES evidence (id),
+        extra          TEXT NOT NULL DEFAULT '{}'      -- fields added to Finding later
+    );
+    CREATE INDEX findings_run ON findings (run_id, control_id, host);
+
+    CREATE TABLE metrics (
+        id     INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        host   TEXT NOT NULL,
+        name   TEXT NOT NULL,                          -- e.g. disk_used_pct, cpu_load1, snmp_rtt_ms
+        value  REAL,
+        text   TEXT NOT NULL DEFAULT '',               -- non-numeric reading (status word, version)
+        unit   TEXT NOT NULL DEFAULT '',
+        labels TEXT NOT NULL DEFAULT '{}',             -- e.g. {"mount": "/"}
+        at     REAL NOT NULL
+    );
+    CREATE INDEX metrics_run ON metrics (run_id, host, name);
+
+    CREATE TABLE backups (
+        id       INTEGER PRIMARY KEY,
+        run_id   INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        host     TEXT NOT NULL,
+        path     TEXT NOT NULL,                        -- where the config copy lives
+        sha256   TEXT NOT NULL DEFAULT '',
+        size     INTEGER NOT NULL DEFAULT 0,
+        changed  INTEGER NOT NULL DEFAULT 0,           -- differs from the previous copy
+        taken_at REAL NOT NULL
+    );
+    CREATE INDEX backups_host ON backups (host, taken_at);
+
+    CREATE TABLE incidents (
+        id            INTEGER PRIMARY KEY,
+        opened_run_id INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        closed_run_id INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        device        TEXT NOT NULL,                   -- inventory host name
+        system        TEXT NOT NULL DEFAULT '',        -- asset_system, e.g. 科技法庭
+        check_name    TEXT NOT NULL,                   -- the inspection check that raised it
+        severity      TEXT NOT NULL DEFAULT '',
+        message       TEXT NOT NULL DEFAULT '',
+        opened_at     REAL NOT NULL,
+        responded_at  REAL,
+        escalated_at  REAL,
+        closed_at     REAL
+    );
+    CREATE INDEX incidents_open ON incidents (device, check_name, closed_at);
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,501 @@
+"""The results store: one SQLite file every report reads from.
+
+Written by the recorder callback while a playbook runs (one transaction per batch), read by
+``courtops findings`` / ``courtops report``. WAL mode lets readers work during a run, and a
+committed batch survives kill -9 of the writer (the WAL is fsynced at checkpoints; a process
+kill never loses committed pages, only a power cut could lose the last ones with
+synchronous=NORMAL, which is the trade-off SQLite recommends for WAL).
+"""
+
+from __future__ import annotations
+
+import configparser
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from courtops import REPO_ROOT
+from courtops.findings import Finding
+from courtops.store.migrations import MIGRATIONS
+
+#: Environment variable naming the store file (the callback's `store` option reads it too).
+STORE_ENV = "COURTOPS_STORE"
+DEFAULT_STORE = REPO_ROOT / ".cache" / "courtops.sqlite3"
+
+_FINDING_COLUMNS = tuple(f.name for f in fields(Finding) if f.name != "evidence")
+
+
+class StoreError(Exception):
+    """The store cannot be opened or is from a newer courtops (schema version too high)."""
+
+
+def default_path() -> Path:
+    """The store path, found the way the recorder finds it.
+
+    $COURTOPS_STORE, else ``store`` in ansible.cfg's [callback_courtops_recorder] section ($ANSIBLE_CONFIG
+    or the repository's; relative to that file, as Ansible resolves paths), else .cache/courtops.sqlite3.
+    """
+    env = os.environ.get(STORE_ENV)
+    if env:
+        return Path(env).expanduser()
+    cfg_path = Path(os.environ.get("ANSIBLE_CONFIG") or REPO_ROOT / "ansible.cfg")
+    cfg = configparser.ConfigParser(interpolation=None)
+    try:
+        cfg.read(cfg_path, encoding="utf-8")
+    except configparser.Error:
+        return DEFAULT_STORE  # ansible-playbook itself reports a broken ansible.cfg
+    value = cfg.get("callback_courtops_recorder", "store", fallback="").strip()
+    if value:
+        return cfg_path.parent / Path(os.path.expandvars(value)).expanduser()
+    return DEFAULT_STORE
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@dataclass
+class RunInfo:
+    """What the recorder knows about a run when it starts."""
+
+    uuid: str
+    kind: str = ""
+    scope: str = ""
+    playbook: str = ""
+    inventory: str = ""
+    limit_expr: str = ""
+    tags: str = ""
+    skip_tags: str = ""
+    check_mode: bool = False
+    user: str = ""
+    controller: str = ""
+    ansible_version: str = ""
+    git_commit: str = ""
+    started_at: float = field(default_factory=time.time)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Run(RunInfo):
+    id: int = 0
+    ended_at: float | None = None
+    status: str = "running"
+    store_errors: int = 0
+
+
+@dataclass
+class HostInfo:
+    name: str
+    address: str = ""
+    platform: str = ""
+    os_version: str = ""
+    asset: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class HostStats(HostInfo):
+    ok: int = 0
+    changed: int = 0
+    failed: int = 0
+    unreachable: int = 0
+    skipped: int = 0
+    rescued: int = 0
+    ignored: int = 0
+
+
+@dataclass
+class Metric:
+    host: str
+    name: str
+    value: float | None = None
+    text: str = ""
+    unit: str = ""
+    labels: dict[str, Any] = field(default_factory=dict)
+    at: float = field(default_factory=time.time)
+
+
+@dataclass
+class Backup:
+    host: str
+    path: str
+    sha256: str = ""
+    size: int = 0
+    changed: bool = False
+    taken_at: float = field(default_factory=time.time)
+
+
+@dataclass
+class TaskResult:
+    """One runner event (per host, per task, per loop item when the task loops)."""
+
+    host: str
+    status: str  # ok / changed / failed / unreachable / skipped
+    ended_at: float
+    play: str = ""
+    task: str = ""
+    task_uuid: str = ""
+    action: str = ""
+    changed: bool = False
+    ignored: bool = False
+    item: str | None = None
+    started_at: float | None = None
+    content: dict[str, Any] = field(default_factory=dict)
+    # What our modules returned (see plugins/callback/courtops_recorder.py for the keys).
+    findings: list[Finding] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
+    backups: list[Backup] = field(default_factory=list)
+    id: int = 0
+
+
+@dataclass
+class Incident:
+    device: str
+    check_name: str
+    opened_at: float
+    system: str = ""
+    severity: str = ""
+    message: str = ""
+    opened_run_id: int | None = None
+    closed_run_id: int | None = None
+    responded_at: float | None = None
+    escalated_at: float | None = None
+    closed_at: float | None = None
+    id: int = 0
+
+
+class Store:
+    """A connection to one store file. Not shared between threads: open one per thread."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        if not create and not self.path.exists():
+            raise StoreError(f"{self.path}: no results store here (run a playbook with the recorder first)")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # isolation_level=None: we issue BEGIN/COMMIT ourselves (one transaction per batch).
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.migrate()
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{self.path}: cannot open the results store: {exc}") from exc
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self, target: int | None = None) -> None:
+        """Bring the schema to ``target`` (default: the newest), one migration per transaction."""
+        target = len(MIGRATIONS) if target is None else target
+        current = self.version
+        if current > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: schema version {current} is newer than this courtops ({len(MIGRATIONS)})"
+            )
+        for number in range(current + 1, target + 1):
+            # executescript() commits first; BEGIN/COMMIT inside makes the step atomic.
+            try:
+                self.db.executescript(
+                    f"BEGIN IMMEDIATE;\n{MIGRATIONS[number - 1]}\nPRAGMA user_version = {number};\nCOMMIT;"
+                )
+            except sqlite3.Error:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # -- writing ---------------------------------------------------------------------------
+    def start_run(self, info: RunInfo) -> int:
+        data = asdict(info)
+        data["extra"] = _json(data["extra"])
+        data["check_mode"] = int(data["check_mode"])
+        cols = ", ".join(data)
+        marks = ", ".join(f":{k}" for k in data)
+        with self.transaction() as db:
+            cur = db.execute(f"INSERT INTO runs ({cols}) VALUES ({marks})", data)
+        return int(cur.lastrowid or 0)
+
+    def finish_run(
+        self, run_id: int, status: str, *, ended_at: float | None = None, store_errors: int = 0
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET status = ?, ended_at = ?, store_errors = ? WHERE id = ?",
+                (status, ended_at or time.time(), store_errors, run_id),
+            )
+
+    def write_batch(
+        self,
+        run_id: int,
+        results: Sequence[TaskResult] = (),
+        hosts: Sequence[HostInfo] = (),
+        findings: Sequence[Finding] = (),
+        metrics: Sequence[Metric] = (),
+    ) -> None:
+        """Write one batch in one transaction: all of it is stored, or none of it."""
+        with self.transaction() as db:
+            for host in hosts:
+                self._upsert_host(db, run_id, host)
+            for res in results:
+                cur = db.execute(
+                    "INSERT INTO task_results (run_id, host, play, task, task_uuid, action, status,"
+                    " changed, ignored, item, started_at, ended_at, content)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        run_id,
+                        res.host,
+                        res.play,
+                        res.task,
+                        res.task_uuid,
+                        res.action,
+                        res.status,
+                        int(res.changed),
+                        int(res.ignored),
+                        res.item,
+                        res.started_at,
+                        res.ended_at,
+                        _json(res.content),
+                    ),
+                )
+                res.id = int(cur.lastrowid or 0)
+                self._insert_findings(db, run_id, res.findings, res.id)
+                self._insert_metrics(db, run_id, res.metrics)
+                self._insert_backups(db, run_id, res.backups)
+            self._insert_findings(db, run_id, findings, None)
+            self._insert_metrics(db, run_id, metrics)
+
+    def add_findings(self, run_id: int, findings: Iterable[Finding]) -> None:
+        self.write_batch(run_id, findings=list(findings))
+
+    def add_metrics(self, run_id: int, metrics: Iterable[Metric]) -> None:
+        self.write_batch(run_id, metrics=list(metrics))
+
+    def add_hosts(self, run_id: int, hosts: Iterable[HostInfo]) -> None:
+        self.write_batch(run_id, hosts=list(hosts))
+
+    def set_host_stats(self, run_id: int, stats: dict[str, dict[str, int]]) -> None:
+        """Ansible's own per-host recap (ok/changed/failures/...), as `stats.summarize` gives it."""
+        with self.transaction() as db:
+            for name, s in stats.items():
+                self._upsert_host(db, run_id, HostInfo(name=name))
+                db.execute(
+                    "UPDATE hosts SET ok = ?, changed = ?, failed = ?, unreachable = ?, skipped = ?,"
+                    " rescued = ?, ignored = ? WHERE run_id = ? AND name = ?",
+                    (
+                        s.get("ok", 0),
+                        s.get("changed", 0),
+                        s.get("failures", s.get("failed", 0)),
+                        s.get("unreachable", 0),
+                        s.get("skipped", 0),
+                        s.get("rescued", 0),
+                        s.get("ignored", 0),
+                        run_id,
+                        name,
+                    ),
+                )
+
+    def _upsert_host(self, db: sqlite3.Connection, run_id: int, host: HostInfo) -> None:
+        # Later, richer information (facts) fills in blanks; an empty value never erases one.
+        db.execute(
+            "INSERT INTO hosts (run_id, name, address, platform, os_version, asset)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, name) DO UPDATE SET"
+            " address = CASE WHEN excluded.address != '' THEN excluded.address ELSE address END,"
+            " platform = CASE WHEN excluded.platform != '' THEN excluded.platform ELSE platform END,"
+            " os_version = CASE WHEN excluded.os_version != '' THEN excluded.os_version"
+            " ELSE os_version END,"
+            " asset = CASE WHEN excluded.asset != '{}' THEN excluded.asset ELSE asset END",
+            (run_id, host.name, host.address, host.platform, host.os_version, _json(host.asset)),
+        )
+
+    def _evidence_id(self, db: sqlite3.Connection, evidence: dict[str, Any]) -> int | None:
+        if not evidence:
+            return None
+        text = _json(evidence)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        db.execute("INSERT OR IGNORE INTO evidence (sha256, content) VALUES (?, ?)", (digest, text))
+        return int(db.execute("SELECT id FROM evidence WHERE sha256 = ?", (digest,)).fetchone()[0])
+
+    def _insert_findings(
+        self, db: sqlite3.Connection, run_id: int, findings: Iterable[Finding], result_id: int | None
+    ) -> None:
+        cols = ", ".join(_FINDING_COLUMNS)
+        marks = ", ".join("?" for _ in _FINDING_COLUMNS)
+        for f in findings:
+            row = [getattr(f, c) for c in _FINDING_COLUMNS]
+            db.execute(
+                f"INSERT INTO findings (run_id, task_result_id, evidence_id, {cols})"
+                f" VALUES (?, ?, ?, {marks})",
+                [run_id, result_id, self._evidence_id(db, f.evidence), *row],
+            )
+
+    def _insert_metrics(self, db: sqlite3.Connection, run_id: int, metrics: Iterable[Metric]) -> None:
+        db.executemany(
+            "INSERT INTO metrics (run_id, host, name, value, text, unit, labels, at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(run_id, m.host, m.name, m.value, m.text, m.unit, _json(m.labels), m.at) for m in metrics],
+        )
+
+    def _insert_backups(self, db: sqlite3.Connection, run_id: int, backups: Iterable[Backup]) -> None:
+        db.executemany(
+            "INSERT INTO backups (run_id, host, path, sha256, size, changed, taken_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(run_id, b.host, b.path, b.sha256, b.size, int(b.changed), b.taken_at) for b in backups],
+        )
+
+    # -- incidents (the inspection issue opens and closes them) ----------------------------
+    def open_incident(self, incident: Incident) -> int:
+        """Open an incident, or return the id of the one already open for (device, check)."""
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT id FROM incidents WHERE device = ? AND check_name = ? AND closed_at IS NULL",
+                (incident.device, incident.check_name),
+            ).fetchone()
+            if row:
+                return int(row[0])
+            data = asdict(incident)
+            data.pop("id")
+            cur = db.execute(
+                f"INSERT INTO incidents ({', '.join(data)}) VALUES ({', '.join('?' for _ in data)})",
+                list(data.values()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def update_incident(self, incident_id: int, **changes: Any) -> None:
+        allowed = {f.name for f in fields(Incident)} - {"id"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"unknown incident fields: {sorted(unknown)}")
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        with self.transaction() as db:
+            db.execute(f"UPDATE incidents SET {sets} WHERE id = ?", [*changes.values(), incident_id])
+
+    def incidents(self, *, open_only: bool = False) -> list[Incident]:
+        sql = "SELECT * FROM incidents" + (" WHERE closed_at IS NULL" if open_only else "")
+        return [Incident(**dict(r)) for r in self.db.execute(sql + " ORDER BY opened_at, id")]
+
+    # -- reading ---------------------------------------------------------------------------
+    def runs(self, *, kind: str | None = None, limit: int = 50) -> list[Run]:
+        sql, args = "SELECT * FROM runs", []
+        if kind:
+            sql, args = sql + " WHERE kind = ?", [kind]
+        rows = self.db.execute(sql + " ORDER BY started_at DESC, id DESC LIMIT ?", [*args, limit])
+        return [_run(r) for r in rows]
+
+    def get_run(self, ref: str | int = "latest", *, kind: str | None = None) -> Run:
+        """A run by id, uuid, or ``latest`` (optionally the latest of one kind)."""
+        if ref == "latest":
+            found = self.runs(kind=kind, limit=1)
+            if not found:
+                raise StoreError(f"{self.path}: no runs recorded" + (f" of kind {kind!r}" if kind else ""))
+            return found[0]
+        key = "id" if isinstance(ref, int) or str(ref).isdigit() else "uuid"
+        row = self.db.execute(f"SELECT * FROM runs WHERE {key} = ?", (ref,)).fetchone()
+        if row is None:
+            raise StoreError(f"{self.path}: no run {ref!r}")
+        return _run(row)
+
+    def previous_run(self, run: Run) -> Run | None:
+        """The run of the same scope just before ``run`` (for the trend), if any."""
+        row = self.db.execute(
+            "SELECT * FROM runs WHERE scope = ? AND (started_at < ? OR (started_at = ? AND id < ?))"
+            " ORDER BY started_at DESC, id DESC LIMIT 1",
+            (run.scope, run.started_at, run.started_at, run.id),
+        ).fetchone()
+        return _run(row) if row else None
+
+    def hosts(self, run_id: int) -> list[HostStats]:
+        rows = self.db.execute("SELECT * FROM hosts WHERE run_id = ? ORDER BY name", (run_id,))
+        out = []
+        for r in rows:
+            d = dict(r)
+            d.pop("id")
+            d.pop("run_id")
+            d["asset"] = json.loads(d["asset"])
+            out.append(HostStats(**d))
+        return out
+
+    def task_results(self, run_id: int) -> list[TaskResult]:
+        rows = self.db.execute("SELECT * FROM task_results WHERE run_id = ? ORDER BY id", (run_id,))
+        out = []
+        for r in rows:
+            d = dict(r)
+            d.pop("run_id")
+            d["content"] = json.loads(d["content"])
+            d["changed"], d["ignored"] = bool(d["changed"]), bool(d["ignored"])
+            out.append(TaskResult(**d))
+        return out
+
+    def status_counts(self, run_id: int) -> dict[str, dict[str, int]]:
+        """Per host: how many results of each status were recorded."""
+        out: dict[str, dict[str, int]] = {}
+        for host, status, n in self.db.execute(
+            "SELECT host, status, COUNT(*) FROM task_results WHERE run_id = ? GROUP BY host, status",
+            (run_id,),
+        ):
+            out.setdefault(host, {})[status] = n
+        return out
+
+    def findings(self, run_id: int, *, with_evidence: bool = False) -> list[Finding]:
+        cols = ", ".join(f"f.{c}" for c in _FINDING_COLUMNS)
+        rows = self.db.execute(
+            f"SELECT {cols}, e.content AS evidence FROM findings f"
+            " LEFT JOIN evidence e ON e.id = f.evidence_id WHERE f.run_id = ? ORDER BY f.id",
+            (run_id,),
+        )
+        out = []
+        for r in rows:
+            d = {c: r[c] for c in _FINDING_COLUMNS}
+            d["high_risk"] = bool(d["high_risk"])
+            if with_evidence and r["evidence"]:
+                d["evidence"] = json.loads(r["evidence"])
+            out.append(Finding(**d))
+        return out
+
+    def metrics(self, run_id: int) -> list[Metric]:
+        rows = self.db.execute(
+            "SELECT host, name, value, text, unit, labels, at FROM metrics WHERE run_id = ? ORDER BY id",
+            (run_id,),
+        )
+        return [Metric(**(dict(r) | {"labels": json.loads(r["labels"])})) for r in rows]
+
+    def backups(self, *, host: str | None = None) -> list[Backup]:
+        sql, args = "SELECT host, path, sha256, size, changed, taken_at FROM backups", []
+        if host:
+            sql, args = sql + " WHERE host = ?", [host]
+        rows = self.db.execute(sql + " ORDER BY taken_at, id", args)
+        return [Backup(**(dict(r) | {"changed": bool(r["changed"])})) for r in rows]
+
+
+def _run(row: sqlite3.Row) -> Run:
+    d = dict(row)
+    d["extra"] = json.loads(d["extra"])
+    d["check_mode"] = bool(d["check_mode"])
+    return Run(**d)

@@ -1,0 +1,386 @@
+"""Recorder: stream every runner event, finding and metric of a run into the courtops results store."""
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: courtops_recorder
+type: aggregate
+short_description: record every result, finding and metric of a run in the courtops results store
+description:
+  - Records the run's metadata (playbook, inventory, limit, tags, user, ansible version, git commit),
+    every runner result per host (ok / changed / failed / unreachable / skipped, with timing), and the
+    findings, metrics and config backups our modules return under C(courtops_findings),
+    C(courtops_metrics) and C(courtops_backups).
+  - Results are handed to a background thread that commits them in small batches, so the run is not
+    slowed by disk writes and a kill -9 loses at most the last O(flush_interval) of results.
+  - A store failure is never silent. It is written to O(error_file) at once and the playbook exits
+    with status 74 at the end unless O(fail_on_store_error) is false.
+  - C(no_log) results are stored censored (as Ansible hands them to callbacks); values under keys named
+    in O(redact_keys) are replaced by C(********) everywhere in what is stored.
+requirements:
+  - enable in configuration (callbacks_enabled = courtops_recorder)
+  - the courtops package (this repository) importable
+options:
+  store:
+    description: SQLite file of the results store; empty means courtops' default (.cache/courtops.sqlite3).
+    type: path
+    default: ""
+    env: [{name: COURTOPS_STORE}]
+    ini: [{section: callback_courtops_recorder, key: store}]
+  run_kind:
+    description: kind of run (audit, inspect, harden...); empty means the playbook file's stem.
+    type: str
+    default: ""
+    env: [{name: COURTOPS_RUN_KIND}]
+    ini: [{section: callback_courtops_recorder, key: run_kind}]
+  flush_interval:
+    description: seconds between commits; the most a kill -9 can lose.
+    type: float
+    default: 0.2
+    env: [{name: COURTOPS_RECORDER_FLUSH_INTERVAL}]
+    ini: [{section: callback_courtops_recorder, key: flush_interval}]
+  record_content:
+    description: which results keep their (censored, redacted) content; the others keep status and timing.
+    type: str
+    choices: [none, failed, all]
+    default: failed
+    env: [{name: COURTOPS_RECORDER_CONTENT}]
+    ini: [{section: callback_courtops_recorder, key: record_content}]
+  redact_keys:
+    description: a value whose key contains one of these words (case-insensitive) is stored as C(********).
+    type: list
+    elements: str
+    default: [password, passwd, passphrase, secret, token, community, private_key, credential, cookie,
+              authorization, auth_key, priv_key, vault]
+    env: [{name: COURTOPS_RECORDER_REDACT_KEYS}]
+    ini: [{section: callback_courtops_recorder, key: redact_keys}]
+  error_file:
+    description: where a store failure is written; empty means the store path plus C(.error).
+    type: path
+    default: ""
+    env: [{name: COURTOPS_RECORDER_ERROR_FILE}]
+    ini: [{section: callback_courtops_recorder, key: error_file}]
+  fail_on_store_error:
+    description: end ansible-playbook with exit status 74 when any result could not be stored.
+    type: bool
+    default: true
+    env: [{name: COURTOPS_RECORDER_FAIL_ON_ERROR}]
+    ini: [{section: callback_courtops_recorder, key: fail_on_store_error}]
+"""
+
+import atexit
+import getpass
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+import traceback
+import uuid
+from pathlib import Path
+from typing import Any
+
+from ansible import context
+from ansible.plugins.callback import CallbackBase
+from ansible.release import __version__ as ansible_version
+from ansible.utils.display import Display
+
+try:
+    import courtops  # noqa: F401
+except ImportError:  # run from a checkout without `pip install -e .`: the package sits two levels up
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from courtops.findings import Finding
+from courtops.store import Backup, HostInfo, Metric, RunInfo, Store, TaskResult, default_path
+
+display = Display()
+
+#: Result keys our modules / action plugins use to hand data to the recorder.
+FINDINGS_KEY = "courtops_findings"
+METRICS_KEY = "courtops_metrics"
+BACKUPS_KEY = "courtops_backups"
+REDACTED = "********"
+#: Exit status when results were lost (EX_IOERR of sysexits.h).
+STORE_ERROR_EXIT = 74
+_FINDING_FIELDS = frozenset(Finding.__dataclass_fields__)
+_STOP = object()
+_ECHO_ACTIONS = frozenset({"debug", "ansible.builtin.debug", "ansible.legacy.debug"})
+_FACT_ACTIONS = frozenset({"set_fact", "ansible.builtin.set_fact", "ansible.legacy.set_fact"})
+
+
+def redact(value: Any, words: tuple[str, ...]) -> Any:
+    """A copy of ``value`` with every value under a secret-looking key replaced."""
+    if isinstance(value, dict):
+        return {
+            k: REDACTED if any(w in str(k).lower() for w in words) else redact(v, words)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [redact(v, words) for v in value]
+    return value
+
+
+def _git_commit(where: str) -> str:
+    try:
+        out = subprocess.run(
+            ["git", "-C", where, "describe", "--always", "--dirty", "--abbrev=40"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return out.stdout.strip()
+
+
+class _Writer(threading.Thread):
+    """Owns the SQLite connection; commits whatever has queued up every `interval` seconds."""
+
+    def __init__(self, path: Path, info: RunInfo, interval: float, on_error: Any) -> None:
+        super().__init__(name="courtops-recorder", daemon=True)
+        self.path, self.info, self.interval, self.on_error = path, info, interval, on_error
+        self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.lost = 0
+        self.run_id = 0
+
+    def run(self) -> None:
+        store = None
+        try:
+            self.info.git_commit = _git_commit(str(Path(self.info.playbook or ".").resolve().parent))
+            store = Store(self.path)
+            self.run_id = store.start_run(self.info)
+        except Exception as exc:
+            self.on_error(f"cannot open the results store {self.path}: {exc}")
+        stopping = False
+        while not stopping:
+            batch = [self.queue.get()]
+            while True:  # drain what is there now: one transaction for all of it
+                try:
+                    batch.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            if batch[-1] is _STOP:
+                stopping = True
+                batch.pop()
+            self._write(store, batch)
+            if not stopping:
+                time.sleep(self.interval)
+        if store is not None:
+            store.close()
+
+    def _write(self, store: Store | None, batch: list[tuple[str, Any]]) -> None:
+        if store is None or not self.run_id:
+            self.lost += sum(1 for kind, _ in batch if kind == "result")
+            return
+        results = [v for k, v in batch if k == "result"]
+        hosts = [v for k, v in batch if k == "host"]
+        try:
+            if results or hosts:
+                store.write_batch(self.run_id, results=results, hosts=hosts)
+            for kind, value in batch:
+                if kind == "stats":
+                    store.set_host_stats(self.run_id, value)
+                elif kind == "finish":
+                    status, errors = value
+                    store.finish_run(self.run_id, status, store_errors=errors)
+        except Exception as exc:
+            self.lost += len(results)
+            self.on_error(f"{len(results)} results not stored in {self.path}: {exc}")
+
+
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = "aggregate"
+    CALLBACK_NAME = "courtops_recorder"
+    CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self, display: Display | None = None) -> None:
+        super().__init__(display)
+        self.writer: _Writer | None = None
+        self.errors: list[str] = []
+        self.error_lock = threading.Lock()
+        self.play = ""
+        self.started: dict[tuple[str, str], float] = {}
+        self.seen_hosts: set[str] = set()
+        self.finished = False
+
+    def set_options(self, task_keys: Any = None, var_options: Any = None, direct: Any = None) -> None:
+        super().set_options(task_keys=task_keys, var_options=var_options, direct=direct)
+        self.store_path = Path(self.get_option("store") or default_path()).expanduser()
+        self.error_file = Path(self.get_option("error_file") or f"{self.store_path}.error").expanduser()
+        self.redact_words = tuple(w.lower() for w in self.get_option("redact_keys") or ())
+        self.record_content = self.get_option("record_content")
+        self.interval = float(self.get_option("flush_interval"))
+
+    # -- errors: visible at once (error file) and at the end (exit status) -----------------
+    def _error(self, message: str) -> None:
+        with self.error_lock:
+            self.errors.append(message)
+            display.error(f"courtops_recorder: {message}")
+            try:
+                self.error_file.parent.mkdir(parents=True, exist_ok=True)
+                with self.error_file.open("a", encoding="utf-8") as fh:
+                    stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+                    fh.write(f"{stamp} run={self.writer.info.uuid if self.writer else '?'} {message}\n")
+            except OSError as exc:
+                display.error(f"courtops_recorder: cannot write {self.error_file} either: {exc}")
+
+    # -- run -------------------------------------------------------------------------------
+    def v2_playbook_on_start(self, playbook: Any) -> None:
+        args = context.CLIARGS
+        path = str(playbook._file_name)
+        kind = self.get_option("run_kind") or Path(path).stem
+        inventory = ",".join(args.get("inventory") or ())
+        limit = args.get("subset") or ""
+        tags = ",".join(sorted(args.get("tags") or ()))
+        info = RunInfo(
+            uuid=str(uuid.uuid4()),
+            kind=kind,
+            scope="|".join((kind, path, inventory, limit, tags)),
+            playbook=path,
+            inventory=inventory,
+            limit_expr=limit,
+            tags=tags,
+            skip_tags=",".join(sorted(args.get("skip_tags") or ())),
+            check_mode=bool(args.get("check")),
+            user=getpass.getuser(),
+            controller=socket.gethostname(),
+            ansible_version=ansible_version,
+        )
+        self.writer = _Writer(self.store_path, info, self.interval, self._error)
+        self.writer.start()
+        atexit.register(self._finish, "interrupted")
+
+    def v2_playbook_on_play_start(self, play: Any) -> None:
+        self.play = play.get_name()
+
+    def v2_runner_on_start(self, host: Any, task: Any) -> None:
+        self.started[(host.name, task._uuid)] = time.time()
+
+    def v2_runner_on_ok(self, result: Any) -> None:
+        self._record(result, "changed" if result.result.get("changed") else "ok")
+
+    def v2_runner_on_failed(self, result: Any, ignore_errors: bool = False) -> None:
+        self._record(result, "failed", ignored=bool(ignore_errors))
+
+    def v2_runner_on_skipped(self, result: Any) -> None:
+        self._record(result, "skipped")
+
+    def v2_runner_on_unreachable(self, result: Any) -> None:
+        self._record(result, "unreachable")
+
+    def v2_playbook_on_stats(self, stats: Any) -> None:
+        if self.writer is not None:
+            self.writer.queue.put(("stats", {h: stats.summarize(h) for h in stats.processed}))
+        failed = any(stats.failures.values()) or any(stats.dark.values())
+        self._finish("failed" if failed else "ok")
+        if self.errors and self.get_option("fail_on_store_error"):
+            display.error(
+                f"courtops_recorder: results were lost ({len(self.errors)} store errors, see "
+                f"{self.error_file}); failing the run"
+            )
+            # SystemExit passes Ansible's callback error handler (it only catches Exception):
+            # the recap is printed, cleanup has run, and the job ends non-zero.
+            raise SystemExit(STORE_ERROR_EXIT)
+
+    # -- internals -------------------------------------------------------------------------
+    def _finish(self, status: str) -> None:
+        if self.finished or self.writer is None:
+            return
+        self.finished = True
+        self.writer.queue.put(("finish", (status, len(self.errors))))
+        self.writer.queue.put(_STOP)
+        self.writer.join(timeout=120)
+        if self.writer.is_alive():
+            self._error("the store writer did not finish within 120 s")
+        elif self.writer.lost and not self.errors:
+            self._error(f"{self.writer.lost} results were not stored")
+
+    def _host_info(self, host: Any) -> HostInfo:
+        hvars = host.vars
+        asset = {k: v for k, v in hvars.items() if k.startswith("asset_")}
+        return HostInfo(
+            name=host.name,
+            address=str(hvars.get("ansible_host") or ""),
+            platform=str(asset.get("asset_platform") or ""),
+            os_version=str(asset.get("asset_os") or ""),
+            asset=redact(asset, self.redact_words),
+        )
+
+    def _record(self, result: Any, status: str, ignored: bool = False) -> None:
+        if self.writer is None:
+            return
+        try:
+            host, task = result.host, result.task
+            if host.name not in self.seen_hosts:
+                self.seen_hosts.add(host.name)
+                self.writer.queue.put(("host", self._host_info(host)))
+            data = result.result
+            keep = self.record_content == "all" or (
+                self.record_content == "failed" and status in ("failed", "unreachable")
+            )
+            event = TaskResult(
+                host=host.name,
+                status=status,
+                ended_at=time.time(),
+                play=self.play,
+                task=task.get_name(),
+                task_uuid=task._uuid,
+                action=task.action,
+                changed=bool(data.get("changed")),
+                ignored=ignored,
+                started_at=self.started.pop((host.name, task._uuid), None),
+                content=redact(dict(data), self.redact_words) if keep else {},
+            )
+            # A loop's module data sits in each item; a plain task's at the top; set_fact's (a
+            # playbook emitting findings itself) under ansible_facts. debug only echoes variables.
+            parts = data.get("results") if isinstance(data.get("results"), list) else [data]
+            if task.action in _ECHO_ACTIONS:
+                parts = []
+            elif task.action in _FACT_ACTIONS:
+                parts = [p.get("ansible_facts") for p in parts if isinstance(p, dict)]
+            try:
+                for part in parts:
+                    if isinstance(part, dict):
+                        self._extract(part, host.name, event)
+            finally:  # the result is stored even when what a module returned is malformed
+                self.writer.queue.put(("result", event))
+        except Exception as exc:  # never let a malformed result hide: count it as a store error
+            self._error(f"cannot record {result.host.name}/{result.task.get_name()}: {exc!r}")
+            display.vvv(traceback.format_exc())
+
+    def _extract(self, data: dict[str, Any], host: str, event: TaskResult) -> None:
+        words = self.redact_words
+        for raw in data.get(FINDINGS_KEY) or ():
+            item = {k: v for k, v in raw.items() if k in _FINDING_FIELDS}
+            item.setdefault("host", host)
+            item["evidence"] = redact(item.get("evidence") or {}, words)
+            event.findings.append(Finding(**item))
+        metrics = data.get(METRICS_KEY) or ()
+        if isinstance(metrics, dict):  # short form {name: value}
+            metrics = [{"name": k, "value": v} for k, v in metrics.items()]
+        for m in metrics:
+            value = m.get("value")
+            numeric = isinstance(value, int | float) and not isinstance(value, bool)
+            event.metrics.append(
+                Metric(
+                    host=m.get("host", host),
+                    name=m["name"],
+                    value=float(value) if numeric else None,
+                    text="" if numeric or value is None else str(value),
+                    unit=m.get("unit", ""),
+                    labels=redact(m.get("labels") or {}, words),
+                )
+            )
+        for b in data.get(BACKUPS_KEY) or ():
+            event.backups.append(
+                Backup(
+                    host=b.get("host", host),
+                    path=b["path"],
+                    sha256=b.get("sha256", ""),
+                    size=int(b.get("size", 0)),
+                    changed=bool(b.get("changed")),
+                )
+            )

@@ -1,0 +1,101 @@
+"""Lab lifecycle: `up` twice is harmless, `down` leaves nothing of this lab id behind (and nothing of
+another id is touched), and `down` after a killed `up` still cleans up.
+
+This module runs last (file order) because it takes the session lab down; if the lab was already
+up before the session, it is brought back up at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from courtops.lab import hosts, netns, state
+from courtops.lab import lab as lab_mod
+from courtops.lab.config import LabConfig
+
+from .conftest import Lab
+
+pytestmark = pytest.mark.lab
+
+
+def assert_nothing_left(cfg: LabConfig) -> None:
+    assert hosts.lab_processes(cfg) == [], "processes left"
+    assert netns.list_netns(cfg) == [], "namespaces left"
+    assert netns.lab_links(cfg) == [], "links / bridge left"
+    assert hosts.lab_mounts(cfg) == [], "mounts left"
+    nspawn = [
+        p for p in Path("/proc").iterdir()
+        if p.name.isdigit() and f"-M\0{cfg.prefix}-".encode() in _cmdline(p)
+    ]  # fmt: skip
+    assert nspawn == [], "containers left"
+    assert not cfg.hosts_dir.exists() and not cfg.state_file.exists()
+    assert not (cfg.inventory_dir / "hosts.yml").exists()
+    known = Path.home() / ".ssh" / "known_hosts"
+    assert f"courtops-lab-{cfg.lab_id} begin" not in (known.read_text() if known.exists() else "")
+
+
+def _cmdline(p: Path) -> bytes:
+    try:
+        return (p / "cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+@pytest.fixture
+def foreign_sentinel(lab: Lab) -> Iterator[str]:
+    """A link named like another lab id's veth: `down` must leave it alone."""
+    other = 5 if lab.cfg.lab_id != 5 else 4
+    name = f"cl{other}hsentinel"
+    subprocess.run(["ip", "link", "add", name, "type", "bridge"], check=True)
+    yield name
+    subprocess.run(["ip", "link", "del", name], check=False)
+
+
+def test_up_twice_is_harmless(lab: Lab) -> None:
+    before = state.load(lab.cfg)
+    lab_mod.up(lab.cfg, len(lab.linux), len(lab.network), len(lab.snmp))
+    after = state.load(lab.cfg)
+    assert {n: v["nspawn_pid"] for n, v in after["linux"].items()} == {
+        n: v["nspawn_pid"] for n, v in before["linux"].items()
+    }
+    assert after["network"] == before["network"] and after["snmp"] == before["snmp"]
+    assert len(netns.lab_links(lab.cfg)) == len(lab.linux) + 3  # bridge + host veths + 2 simulator veths
+    assert lab.ansible(lab.linux[0].name, "ansible.builtin.ping")[lab.linux[0].name]["ping"] == "pong"
+
+
+def test_down_removes_everything_of_this_lab_only(lab: Lab, foreign_sentinel: str) -> None:
+    lab_mod.down(lab.cfg)
+    assert_nothing_left(lab.cfg)
+    assert netns.link_exists(foreign_sentinel), "down removed a link of another lab id"
+    assert Path("/proc/sys/net/ipv4/ip_forward").read_text().strip() == "0"
+
+
+def test_down_after_a_killed_up_cleans_up(lab: Lab) -> None:
+    cmd = [sys.executable, "-m", "courtops", "lab", "up", "--linux", "3", "--network", "2", "--snmp", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    # kill it mid-way: once containers are booting but before it finishes
+    while time.monotonic() < deadline and proc.poll() is None and len(hosts.lab_mounts(lab.cfg)) < 2:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert hosts.lab_mounts(lab.cfg) or hosts.lab_processes(lab.cfg), (
+        "the killed up left nothing to test with"
+    )
+    subprocess.run([sys.executable, "-m", "courtops", "lab", "down"], check=True, capture_output=True)
+    assert_nothing_left(lab.cfg)
+
+
+def test_lab_restored_if_it_was_up_before_the_session(lab: Lab) -> None:
+    if lab.started_here:
+        pytest.skip("the session started the lab; nothing to restore")
+    lab_mod.up(lab.cfg, len(lab.linux), len(lab.network), len(lab.snmp))
+    assert lab_mod.status(lab.cfg)["linux_running"] == len(lab.linux)

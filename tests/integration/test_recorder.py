@@ -1,0 +1,245 @@
+"""The recorder callback against real ansible-playbook runs (hosts from add_host, local connection).
+
+No lab needed: every host is the controller itself, plus one loopback port that refuses SSH.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from courtops import REPO_ROOT
+from courtops.cli import main
+from courtops.store import Store
+
+DATA = REPO_ROOT / "tests" / "data" / "recorder"
+ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
+PLANTED = "Planted-S3cret-4711-xyzzy"
+# one line per host result on the pc* hosts (loop items on localhost print one line each)
+RESULT_LINE = re.compile(r"^(ok|changed|failed|skipping): \[(pc\d+)\]", re.M)
+RECAP = re.compile(
+    r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+"
+    r"skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)",
+    re.M,
+)
+
+
+def recorder_env(store: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        ANSIBLE_CONFIG=str(REPO_ROOT / "ansible.cfg"),
+        ANSIBLE_CALLBACKS_ENABLED="courtops_recorder",
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_SSH_ARGS="-o ControlMaster=no -o BatchMode=yes",
+        COURTOPS_STORE=str(store),
+        COURTOPS_RECORDER_ERROR_FILE=str(store) + ".error",
+    )
+    env.update(extra)
+    return env
+
+
+def run_playbook(store: Path, playbook: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(ANSIBLE_PLAYBOOK), "-i", "localhost,", str(DATA / playbook), *args],
+        env=recorder_env(store, **env),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def expected_recap(store: Path, run_id: int) -> dict[str, tuple[int, ...]]:
+    """Ansible's recap figures, recomputed from the recorded results alone."""
+    db = sqlite3.connect(store)
+    out = {}
+    for (host,) in db.execute("SELECT DISTINCT host FROM task_results WHERE run_id = ?", (run_id,)):
+
+        def n(where: str, host: str = host) -> int:
+            sql = f"SELECT COUNT(*) FROM task_results WHERE run_id = ? AND host = ? AND {where}"
+            return int(db.execute(sql, (run_id, host)).fetchone()[0])
+
+        out[host] = (
+            n("(status IN ('ok', 'changed') OR (status = 'failed' AND ignored))"),  # ok
+            n("changed AND status != 'skipped'"),  # changed
+            n("status = 'unreachable'"),
+            n("status = 'failed' AND NOT ignored"),
+            n("status = 'skipped'"),
+            0,  # rescued: no rescue blocks in the test playbook
+            n("status = 'failed' AND ignored"),
+        )
+    return out
+
+
+def test_records_every_result_and_counts_match_ansible(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite3"
+    proc = run_playbook(store, "mixed.yml", "-e", "n_hosts=6")
+    assert proc.returncode == 4 or proc.returncode == 2, proc.stdout + proc.stderr  # pc1 fails, dead down
+    recap = {m[0]: tuple(int(x) for x in m[1:]) for m in RECAP.findall(proc.stdout)}
+    assert set(recap) == {"localhost", "dead", *(f"pc{i}" for i in range(6))}
+    with Store(store, create=False) as st:
+        run = st.get_run("latest")
+        assert run.status == "failed" and run.store_errors == 0
+        assert run.playbook.endswith("mixed.yml") and run.ansible_version and run.user
+        assert expected_recap(store, run.id) == recap
+        # Ansible's own recap is stored too, and agrees
+        stats = {
+            h.name: (h.ok, h.changed, h.unreachable, h.failed, h.skipped, h.rescued, h.ignored)
+            for h in st.hosts(run.id)
+        }
+        assert stats == recap
+        findings = st.findings(run.id)
+        # one finding per live host that reached the set_fact task (pc0..pc5; dead never did)
+        assert sorted(f.host for f in findings) == [f"pc{i}" for i in range(6)]
+        assert {f.verdict for f in findings} == {"部分符合"}
+        metrics = st.metrics(run.id)
+        assert len(metrics) == 6 and {m.value for m in metrics} == {42.5}
+        [pc0] = [h for h in st.hosts(run.id) if h.name == "pc0"]
+        assert (pc0.platform, pc0.os_version) == ("linux_deb", "UOS 20")
+        # timing: every non-skipped result has a start before its end
+        timed = [r for r in st.task_results(run.id) if r.status != "skipped" and r.host != "dead"]
+        assert timed and all(r.started_at and r.started_at <= r.ended_at for r in timed)
+
+
+def test_kill_9_keeps_everything_recorded_so_far(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite3"
+    out = tmp_path / "stdout.txt"
+    with out.open("w") as fh:
+        proc = subprocess.Popen(
+            [str(ANSIBLE_PLAYBOOK), "-i", "localhost,", str(DATA / "hang.yml")],
+            env=recorder_env(store),
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        # the Hang task's banner is only printed with its first result: wait for the 30th result line
+        while len(RESULT_LINE.findall(out.read_text())) < 30:
+            assert time.monotonic() < deadline and proc.poll() is None, out.read_text()
+            time.sleep(0.1)
+        time.sleep(1.0)  # five flush intervals: everything printed so far is committed
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    printed = RESULT_LINE.findall(out.read_text())
+    with Store(store, create=False) as st:
+        run = st.get_run("latest")
+        assert run.status == "running"  # nobody lived to close it: the reports can say so
+        recorded = st.task_results(run.id)
+    # 10 hosts x 3 quick tasks, as printed, + the add_host loop on localhost
+    assert len(printed) == 30
+    assert sorted((r.host, r.task) for r in recorded if r.host != "localhost") == sorted(
+        (host, task) for host in {h for _, h in printed} for task in ("Quick one", "Quick two", "Quick three")
+    )
+    assert len(recorded) == 31
+    assert {r.host for r in recorded if r.task == "Quick three"} == {f"pc{i}" for i in range(10)}
+
+
+def test_store_that_cannot_open_fails_the_run_visibly(tmp_path: Path) -> None:
+    error_file = tmp_path / "recorder.error"
+    proc = run_playbook(
+        Path("/proc/courtops-no-such-dir/s.sqlite3"),
+        "mixed.yml",
+        "-e",
+        "n_hosts=2",
+        COURTOPS_RECORDER_ERROR_FILE=str(error_file),
+    )
+    assert proc.returncode == 74, proc.stdout + proc.stderr
+    assert "cannot open the results store" in error_file.read_text()
+    assert "courtops_recorder" in proc.stderr
+
+
+def test_a_failed_batch_mid_run_is_visible_and_others_are_kept(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite3"
+    Store(store).close()
+    db = sqlite3.connect(store)
+    db.execute(
+        "CREATE TRIGGER disk_on_fire BEFORE INSERT ON task_results WHEN NEW.task = 'Runs on the survivors'"
+        " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+    )
+    db.commit()
+    db.close()
+    proc = run_playbook(store, "mixed.yml", "-e", "n_hosts=2")
+    assert proc.returncode == 74, proc.stdout + proc.stderr
+    errors = Path(f"{store}.error").read_text()
+    assert "disk on fire" in errors and "not stored" in errors
+    with Store(store, create=False) as st:
+        run = st.get_run("latest")
+        assert run.store_errors >= 1
+        tasks = {r.task for r in st.task_results(run.id)}
+    assert "Emit a finding and metrics" in tasks and "Runs on the survivors" not in tasks
+
+
+def test_no_log_and_secret_keys_never_reach_the_store_or_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = tmp_path / "s.sqlite3"
+    proc = run_playbook(
+        store, "mixed.yml", "-e", f"n_hosts=2 planted={PLANTED}", COURTOPS_RECORDER_CONTENT="all"
+    )
+    assert proc.returncode in (2, 4), proc.stdout + proc.stderr
+    with Store(store, create=False) as st:
+        run = st.get_run("latest")
+        results = st.task_results(run.id)
+        # the no_log result is there, censored
+        [censored] = [r for r in results if r.task == "A secret in a no_log task" and r.host == "pc0"]
+        assert "censored" in censored.content
+        findings = st.findings(run.id, with_evidence=True)
+        assert findings[0].evidence == {"db_password": "********"}
+        hosts = {h.name: h for h in st.hosts(run.id)}
+        assert hosts["pc0"].asset["asset_snmp_community"] == "********"
+    # ... nor any report or export made from it
+    assert main(["report", "--store", str(store), "--out", str(tmp_path / "reports")]) == 0
+    for fmt in ("json", "csv"):
+        assert main(["findings", "--store", str(store), "--format", fmt]) == 0
+        (tmp_path / f"findings.{fmt}").write_text(capsys.readouterr().out, encoding="utf-8")
+    assert {p.name for p in (tmp_path / "reports").iterdir()} == {
+        "dengbao.html",
+        "dengbao.xlsx",
+        "dengbao.pdf",
+    }
+    assert_secret_absent(tmp_path, PLANTED)
+
+
+def readable_bytes(path: Path) -> bytes:
+    """What a reader of ``path`` can see: zip members (XLSX) unpacked, PDF text extracted."""
+    data = path.read_bytes()
+    if data[:2] == b"PK":
+        with zipfile.ZipFile(path) as zf:
+            return data + b"".join(zf.read(name) for name in zf.namelist())
+    if data[:5] == b"%PDF-":
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+        return data + text
+    return data
+
+
+def assert_secret_absent(where: Path, secret: str) -> None:
+    """No file under ``where`` (store, WAL, reports, exports) holds the secret."""
+    needles = [secret.encode(), secret.encode("utf-16-le")]
+    for path in where.rglob("*"):
+        if path.is_file():
+            data = readable_bytes(path)
+            assert not any(n in data for n in needles), f"{secret} found in {path}"
+
+
+def test_the_secret_detector_sees_inside_xlsx_and_pdf(tmp_path: Path) -> None:
+    """Guards the redaction test: a secret hidden in a compressed format is still found."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append([PLANTED])  # type: ignore[union-attr]
+    wb.save(tmp_path / "x.xlsx")
+    with pytest.raises(AssertionError, match=r"x\.xlsx"):
+        assert_secret_absent(tmp_path, PLANTED)
