@@ -16,6 +16,8 @@ from courtops.catalogue import Catalogue, Check, Item, PlatformRule
 from courtops.findings import Finding
 
 _UNKNOWN = object()
+#: evidence key holding the ids of the failed sub-checks
+FAILED_KEY = "_failed_checks"
 _MAX_LIST = 12
 
 
@@ -292,9 +294,24 @@ def evaluate_item(
         actual="；".join(parts_act),
         high_risk=high and verdict in ("不符合", "部分符合"),
         reason=reason,
-        failed_checks=failed_ids,
-        evidence={**used, "_problems": list(problems)} if unknown and problems else used,
+        evidence=_evidence_record(used, failed_ids, list(problems) if unknown else []),
     )
+
+
+def _evidence_record(used: dict[str, Any], failed_ids: list[str], problems: list[str]) -> dict[str, Any]:
+    """The facts a verdict rests on, plus which sub-checks failed (kept with the evidence, so the
+    Finding contract and the results store stay unchanged)."""
+    record = dict(used)
+    if failed_ids:
+        record[FAILED_KEY] = failed_ids
+    if problems:
+        record["_problems"] = problems
+    return record
+
+
+def failed_checks(finding: Finding) -> list[str]:
+    """Ids of the catalogue sub-checks that failed for this finding (e.g. ["max_days", "tmout"])."""
+    return list(finding.evidence.get(FAILED_KEY, []))
 
 
 def evaluate_host(

@@ -46,9 +46,6 @@ class Finding:
     weight: float = 1.0
     remediation: str = ""  # 整改建议, naming the hardening toggle
     reason: str = ""  # why 待人工 / 不适用, when it is
-    # ids of the catalogue sub-checks that failed (e.g. ["max_days", "tmout"]): lets tests and
-    # reports tell *which* requirement of an item is unmet, not only the item's verdict.
-    failed_checks: list[str] = field(default_factory=list)
     evidence: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -74,7 +74,9 @@ class ActionModule(ActionBase):
         path = run_dir / "findings.json"
         tmp_path = path.with_suffix(".json.tmp")
         with tmp_path.open("w", encoding="utf-8") as handle:
-            json.dump([f.export() for f in findings], handle, ensure_ascii=False, indent=1)
+            # the contract keys (Finding.export) plus the ids of the failed sub-checks
+            rows = [f.export() | {"failed_checks": evaluator.failed_checks(f)} for f in findings]
+            json.dump(rows, handle, ensure_ascii=False, indent=1)
         tmp_path.replace(path)  # never a half-written export
         latest = Path(out_dir) / "latest"
         if latest.is_symlink() or latest.exists():
