@@ -181,6 +181,17 @@ def stop_all(cfg: LabConfig) -> None:
         _reap(pid)
 
 
+def stop_one(nspawn_pid: int) -> None:
+    """Stop one container (its init, hence its whole PID namespace) and wait for nspawn to exit."""
+    for kid in children(nspawn_pid):
+        kill(kid)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{nspawn_pid}").exists() and time.monotonic() < deadline:
+        _reap(nspawn_pid)
+        time.sleep(0.05)
+    kill(nspawn_pid)
+
+
 def _comm(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/comm").read_text().strip()

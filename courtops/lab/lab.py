@@ -84,7 +84,18 @@ def _linux_up(cfg: LabConfig, plan: LabPlan, st: dict[str, Any]) -> None:
     lines = [f"{s.address} {hosts.host_public_key(cfg, s)}" for s in plan.linux]
     cfg.known_hosts.write_text("\n".join(lines) + "\n", encoding="utf-8")
     progress(f"waiting for SSH on {len(plan.linux)} Linux host(s)")
-    missing = hosts.wait_ssh([s.address for s in plan.linux], timeout=60 + 2 * len(plan.linux))
+    missing = hosts.wait_ssh([s.address for s in plan.linux], timeout=30 + len(plan.linux))
+    if missing:
+        # a boot that stalls (seen rarely on a heavily loaded machine) gets one clean restart
+        progress(f"restarting {len(missing)} host(s) that did not answer SSH: {', '.join(missing)}")
+        for spec in (s for s in plan.linux if s.address in missing):
+            hosts.stop_one(running[spec.name]["nspawn_pid"])
+            pid = hosts.start(cfg, spec)
+            leader = hosts.leader(pid)
+            hosts.attach_network(cfg, spec, leader)
+            running[spec.name].update({"nspawn_pid": pid, "leader_pid": leader})
+        state.save(cfg, st)
+        missing = hosts.wait_ssh(missing, timeout=60 + len(missing))
     if missing:
         raise LabError(f"no SSH answer from {', '.join(missing)} (see {cfg.hosts_dir}/<host>/console.log)")
 
