@@ -151,6 +151,21 @@ def wait_ssh(addresses: Iterable[str], timeout: float = 120.0) -> list[str]:
     return sorted(pending)
 
 
+def wait_logins_allowed(leaders: dict[str, int], timeout: float = 60.0) -> list[str]:
+    """Wait until each container has removed /run/nologin (systemd-user-sessions ran): before that
+    sshd answers but refuses non-root logins with "System is booting up". Returns those still booting."""
+    pending = dict(leaders)
+    deadline = time.monotonic() + timeout
+    while pending and time.monotonic() < deadline:
+        for name, pid in list(pending.items()):
+            # /proc/<pid>/root is the container's own view of its file system, /run tmpfs included
+            if not Path(f"/proc/{pid}/root/run/nologin").exists() and Path(f"/proc/{pid}").exists():
+                del pending[name]
+        if pending:
+            time.sleep(0.2)
+    return sorted(pending)
+
+
 def lab_processes(cfg: LabConfig) -> list[int]:
     """Every process whose command line names this lab's state dir (found after a crash too)."""
     marker = str(cfg.state_dir).encode() + b"/"

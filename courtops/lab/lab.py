@@ -98,6 +98,11 @@ def _linux_up(cfg: LabConfig, plan: LabPlan, st: dict[str, Any]) -> None:
         missing = hosts.wait_ssh(missing, timeout=60 + len(missing))
     if missing:
         raise LabError(f"no SSH answer from {', '.join(missing)} (see {cfg.hosts_dir}/<host>/console.log)")
+    booting = hosts.wait_logins_allowed(
+        {s.name: running[s.name]["leader_pid"] for s in plan.linux}, timeout=60 + len(plan.linux)
+    )
+    if booting:
+        raise LabError(f"still booting (logins not yet allowed): {', '.join(booting)}")
 
 
 def up(cfg: LabConfig, linux: int, network: int, snmp_count: int) -> dict[str, Any]:
