@@ -155,6 +155,7 @@ def down(cfg: LabConfig) -> None:
     for pid in hosts.lab_processes(cfg):  # the proxy and anything else started from the state dir
         hosts.kill(pid)
     hosts.unmount_all(cfg)
+    hosts.remove_cgroups(cfg)
     netns.delete_netns(cfg)
     netns.delete_links(cfg)
     devices.forget_host_keys(cfg)
@@ -186,6 +187,7 @@ def status(cfg: LabConfig) -> dict[str, Any]:
         "namespaces": netns.list_netns(cfg),
         "links": len(netns.lab_links(cfg)),
         "mounts": len(hosts.lab_mounts(cfg)),
+        "cgroups": hosts.lab_cgroups(cfg),
         "inventory": st.get("inventory"),
         "memory_mb": round(_memory_kb(procs) / 1024, 1),
         "up_seconds": st.get("up_seconds"),
