@@ -8,13 +8,18 @@ Usage: python -m courtops.lab.snmpsim_runner <snmpsim-command-responder argument
 
 from __future__ import annotations
 
-import ast  # noqa: F401 - used by dbm.dumb
+import ast
+import dbm
+import dbm.dumb
 import encodings.idna
 import encodings.latin_1
-import encodings.utf_8  # noqa: F401
+import encodings.utf_8
 import sys
 
 from snmpsim.commands.responder import main
+
+#: imported now, while still root; naming them keeps linters from dropping the imports as unused
+PRELOADED = (ast, dbm, dbm.dumb, encodings.idna, encodings.latin_1, encodings.utf_8)
 
 if __name__ == "__main__":
     sys.argv[0] = "snmpsim-command-responder"
