@@ -67,6 +67,45 @@ def prepare(cfg: LabConfig, rootfs: Path, spec: HostSpec, pubkey: str) -> Path:
     return root
 
 
+#: cgroup hierarchies systemd-nspawn and the container's systemd use on this (hybrid) host
+CGROUP_HIERARCHIES = ("systemd", "unified")
+
+
+def cgroup_root(cfg: LabConfig, hierarchy: str) -> Path:
+    return Path("/sys/fs/cgroup") / hierarchy / f"courtops-lab{cfg.lab_id}"
+
+
+def _own_cgroup(cfg: LabConfig, spec: HostSpec) -> list[Path]:
+    """A cgroup of its own per container. With --keep-unit and no systemd on the host, nspawn would
+    use the cgroup it was started in — the root, shared by every container — and their systemds
+    would remove each other's unit cgroups ("Failed to attach to cgroup ... 219/CGROUP")."""
+    files = []
+    for hierarchy in CGROUP_HIERARCHIES:
+        if not (Path("/sys/fs/cgroup") / hierarchy / "cgroup.procs").exists():
+            continue
+        group = cgroup_root(cfg, hierarchy) / spec.name
+        group.mkdir(parents=True, exist_ok=True)
+        files.append(group / "cgroup.procs")
+    return files
+
+
+def remove_cgroups(cfg: LabConfig) -> None:
+    """Remove this lab's cgroup trees, deepest first (only empty cgroups can be removed)."""
+    for hierarchy in CGROUP_HIERARCHIES:
+        root = cgroup_root(cfg, hierarchy)
+        if not root.is_dir():
+            continue
+        for group in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+            with contextlib.suppress(OSError):
+                group.rmdir()
+        with contextlib.suppress(OSError):
+            root.rmdir()
+
+
+def lab_cgroups(cfg: LabConfig) -> list[str]:
+    return [str(cgroup_root(cfg, h)) for h in CGROUP_HIERARCHIES if cgroup_root(cfg, h).exists()]
+
+
 def host_public_key(cfg: LabConfig, spec: HostSpec) -> str:
     return (host_dir(cfg, spec) / "root/etc/ssh/ssh_host_ed25519_key.pub").read_text(encoding="utf-8").strip()
 
@@ -85,7 +124,15 @@ def start(cfg: LabConfig, spec: HostSpec) -> int:
         "-D", str(base / "root"), "-M", cfg.machine(spec.name), "--hostname", spec.name,
         "--private-network", "--boot",
     ]  # fmt: skip
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
+    procs_files = _own_cgroup(cfg, spec)
+
+    def enter_cgroup() -> None:  # runs in the child between fork and exec
+        for f in procs_files:
+            f.write_text(str(os.getpid()))
+
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, preexec_fn=enter_cgroup
+    )
     (base / "nspawn.pid").write_text(f"{proc.pid}\n", encoding="utf-8")
     return proc.pid
 
@@ -151,6 +198,21 @@ def wait_ssh(addresses: Iterable[str], timeout: float = 120.0) -> list[str]:
     return sorted(pending)
 
 
+def wait_logins_allowed(leaders: dict[str, int], timeout: float = 60.0) -> list[str]:
+    """Wait until each container has removed /run/nologin (systemd-user-sessions ran): before that
+    sshd answers but refuses non-root logins with "System is booting up". Returns those still booting."""
+    pending = dict(leaders)
+    deadline = time.monotonic() + timeout
+    while pending and time.monotonic() < deadline:
+        for name, pid in list(pending.items()):
+            # /proc/<pid>/root is the container's own view of its file system, /run tmpfs included
+            if not Path(f"/proc/{pid}/root/run/nologin").exists() and Path(f"/proc/{pid}").exists():
+                del pending[name]
+        if pending:
+            time.sleep(0.2)
+    return sorted(pending)
+
+
 def lab_processes(cfg: LabConfig) -> list[int]:
     """Every process whose command line names this lab's state dir (found after a crash too)."""
     marker = str(cfg.state_dir).encode() + b"/"
@@ -179,6 +241,17 @@ def stop_all(cfg: LabConfig) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         _reap(pid)
+
+
+def stop_one(nspawn_pid: int) -> None:
+    """Stop one container (its init, hence its whole PID namespace) and wait for nspawn to exit."""
+    for kid in children(nspawn_pid):
+        kill(kid)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{nspawn_pid}").exists() and time.monotonic() < deadline:
+        _reap(nspawn_pid)
+        time.sleep(0.05)
+    kill(nspawn_pid)
 
 
 def _comm(pid: int) -> str:

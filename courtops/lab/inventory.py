@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from courtops.lab import netns
 from courtops.lab.config import LabConfig
 from courtops.lab.plan import HostSpec, LabPlan
 
@@ -37,6 +38,8 @@ def _host_vars(cfg: LabConfig, spec: HostSpec) -> dict[str, Any]:
         "asset_site": spec.site,
         "asset_location": "北乡人民法庭" if spec.site != "site_main" else "院机关综合楼",
     }
+    if spec.kind == "linux":
+        hv["asset_mac"] = netns.guest_mac(cfg, spec.veth_index)
     if spec.courtroom:
         hv["asset_courtroom"] = spec.courtroom
     hv.update({k: v for k, v in spec.vars.items() if v != ""})

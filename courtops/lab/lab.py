@@ -84,9 +84,25 @@ def _linux_up(cfg: LabConfig, plan: LabPlan, st: dict[str, Any]) -> None:
     lines = [f"{s.address} {hosts.host_public_key(cfg, s)}" for s in plan.linux]
     cfg.known_hosts.write_text("\n".join(lines) + "\n", encoding="utf-8")
     progress(f"waiting for SSH on {len(plan.linux)} Linux host(s)")
-    missing = hosts.wait_ssh([s.address for s in plan.linux], timeout=60 + 2 * len(plan.linux))
+    missing = hosts.wait_ssh([s.address for s in plan.linux], timeout=30 + len(plan.linux))
+    if missing:
+        # a boot that stalls (seen rarely on a heavily loaded machine) gets one clean restart
+        progress(f"restarting {len(missing)} host(s) that did not answer SSH: {', '.join(missing)}")
+        for spec in (s for s in plan.linux if s.address in missing):
+            hosts.stop_one(running[spec.name]["nspawn_pid"])
+            pid = hosts.start(cfg, spec)
+            leader = hosts.leader(pid)
+            hosts.attach_network(cfg, spec, leader)
+            running[spec.name].update({"nspawn_pid": pid, "leader_pid": leader})
+        state.save(cfg, st)
+        missing = hosts.wait_ssh(missing, timeout=60 + len(missing))
     if missing:
         raise LabError(f"no SSH answer from {', '.join(missing)} (see {cfg.hosts_dir}/<host>/console.log)")
+    booting = hosts.wait_logins_allowed(
+        {s.name: running[s.name]["leader_pid"] for s in plan.linux}, timeout=60 + len(plan.linux)
+    )
+    if booting:
+        raise LabError(f"still booting (logins not yet allowed): {', '.join(booting)}")
 
 
 def up(cfg: LabConfig, linux: int, network: int, snmp_count: int) -> dict[str, Any]:
@@ -139,6 +155,7 @@ def down(cfg: LabConfig) -> None:
     for pid in hosts.lab_processes(cfg):  # the proxy and anything else started from the state dir
         hosts.kill(pid)
     hosts.unmount_all(cfg)
+    hosts.remove_cgroups(cfg)
     netns.delete_netns(cfg)
     netns.delete_links(cfg)
     devices.forget_host_keys(cfg)
@@ -170,6 +187,7 @@ def status(cfg: LabConfig) -> dict[str, Any]:
         "namespaces": netns.list_netns(cfg),
         "links": len(netns.lab_links(cfg)),
         "mounts": len(hosts.lab_mounts(cfg)),
+        "cgroups": hosts.lab_cgroups(cfg),
         "inventory": st.get("inventory"),
         "memory_mb": round(_memory_kb(procs) / 1024, 1),
         "up_seconds": st.get("up_seconds"),

@@ -35,12 +35,18 @@ def ensure_bridge(cfg: LabConfig) -> None:
     run(["ip", "link", "set", cfg.bridge, "up"])
 
 
+def guest_mac(cfg: LabConfig, n: int) -> str:
+    """A fixed, locally administered MAC per lab id and veth index: a restarted guest keeps its MAC,
+    so the controller's neighbour cache never points at a vanished interface."""
+    return f"02:c0:{cfg.lab_id:02x}:{n >> 8:02x}:{n & 0xFF:02x}:01"
+
+
 def add_veth(cfg: LabConfig, n: int) -> tuple[str, str]:
     """A veth pair: host end enslaved to the bridge, guest end left for the caller to move."""
     host, guest = cfg.veth_host(n), cfg.veth_guest(n)
     if link_exists(host):
         quiet(["ip", "link", "del", host])
-    run(["ip", "link", "add", host, "type", "veth", "peer", "name", guest])
+    run(["ip", "link", "add", host, "type", "veth", "peer", "name", guest, "address", guest_mac(cfg, n)])
     run(["ip", "link", "set", host, "master", cfg.bridge])
     run(["ip", "link", "set", host, "up"])
     return host, guest

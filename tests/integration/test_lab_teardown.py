@@ -31,6 +31,7 @@ def assert_nothing_left(cfg: LabConfig) -> None:
     assert netns.list_netns(cfg) == [], "namespaces left"
     assert netns.lab_links(cfg) == [], "links / bridge left"
     assert hosts.lab_mounts(cfg) == [], "mounts left"
+    assert hosts.lab_cgroups(cfg) == [], "cgroups left"
     nspawn = [
         p for p in Path("/proc").iterdir()
         if p.name.isdigit() and f"-M\0{cfg.prefix}-".encode() in _cmdline(p)

@@ -1,0 +1,93 @@
+"""Action plugin: evaluate the evidence every audited host registered and export findings.
+
+Runs on the controller only. Reads the registered results of playbooks/audit.yml
+(``dengbao_linux`` / ``dengbao_windows`` / ``dengbao_network``) from hostvars, turns them into
+evidence dicts, runs courtops.evaluator and writes ``<output_dir>/<UTC timestamp>/findings.json``
+(a JSON list of Finding.export() objects: EXPORT_KEYS first) plus a ``latest`` symlink.
+Writing the report is controller output, not a change to any managed host: changed=False.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from ansible.plugins.action import ActionBase
+
+from courtops import catalogue, evaluator
+
+
+def _evidence(hv: dict[str, Any], platform: str) -> Any:
+    """The evidence dict of one host from its registered results (unreachable/failed kept)."""
+    if platform in ("linux_deb", "linux_rpm", "windows"):
+        reg = hv.get("dengbao_linux" if platform.startswith("linux") else "dengbao_windows")
+        if not isinstance(reg, dict) or reg.get("skipped"):
+            return {"failed": True, "msg": "未运行采集任务"}
+        if reg.get("unreachable") or reg.get("failed"):
+            msg = str(reg.get("msg", ""))[:300]
+            return {"unreachable": bool(reg.get("unreachable")), "failed": True, "msg": msg}
+        return reg.get("evidence") or {"failed": True, "msg": "采集结果为空"}
+    reg = hv.get("dengbao_network")
+    if not isinstance(reg, dict):
+        return {"failed": True, "msg": "未运行采集任务"}
+    if reg.get("unreachable"):
+        return {"unreachable": True, "msg": str(reg.get("msg", ""))[:300]}
+    commands = {}
+    errors = []
+    for res in reg.get("results", []):
+        if res.get("unreachable"):
+            return {"unreachable": True, "msg": str(res.get("msg", ""))[:300]}
+        if res.get("failed"):
+            errors.append(f"{res.get('item')}: {str(res.get('msg', ''))[:120]}")
+        elif isinstance(res.get("stdout"), str):
+            commands[res.get("item")] = res["stdout"]
+    if not commands:
+        return {"failed": True, "msg": "；".join(errors)}
+    return {"commands": commands, "errors": errors}
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
+        result = super().run(tmp, task_vars)
+        task_vars = task_vars or {}
+        hosts = self._task.args.get("hosts") or []
+        out_dir = self._task.args.get("output_dir")
+        if not out_dir:
+            return {**result, "failed": True, "msg": "output_dir is required"}
+        cat = catalogue.default()
+        hostvars = task_vars.get("hostvars", {})
+        findings = []
+        for host in hosts:
+            hv = hostvars.get(host, {})
+            platform = str(hv.get("dengbao_platform", hv.get("asset_platform", ""))).strip()
+            thresholds = {k: hv[k] for k in cat.thresholds if k in hv}
+            findings += evaluator.evaluate_host(cat, host, platform, _evidence(hv, platform), thresholds)
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        run_dir = Path(out_dir) / stamp
+        run_dir.mkdir(parents=True, exist_ok=True)
+        path = run_dir / "findings.json"
+        tmp_path = path.with_suffix(".json.tmp")
+        with tmp_path.open("w", encoding="utf-8") as handle:
+            # the contract keys (Finding.export) plus the ids of the failed sub-checks
+            rows = [f.export() | {"failed_checks": evaluator.failed_checks(f)} for f in findings]
+            json.dump(rows, handle, ensure_ascii=False, indent=1)
+        tmp_path.replace(path)  # never a half-written export
+        latest = Path(out_dir) / "latest"
+        if latest.is_symlink() or latest.exists():
+            latest.unlink()
+        latest.symlink_to(stamp)
+        counts = Counter(f.verdict for f in findings)
+        return {
+            **result,
+            "changed": False,
+            "path": str(path),
+            "hosts": len(hosts),
+            "findings": len(findings),
+            "summary": dict(counts) | {"高风险候选": sum(f.high_risk for f in findings)},
+        }
