@@ -195,6 +195,21 @@ def run(argv, timeout=60):
     return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")[-2000:]
 
 
+TIME_SYNC_DAEMONS = frozenset(["chronyd", "ntpd", "systemd-timesyn", "openntpd", "ntpdate"])
+
+
+def time_sync_daemon_running():
+    """Whether a time synchronisation daemon runs (process names, from /proc/*/comm)."""
+    for comm in glob.glob("/proc/[0-9]*/comm"):
+        try:
+            with open(comm) as handle:
+                if handle.read().strip() in TIME_SYNC_DAEMONS:
+                    return True
+        except (IOError, OSError):
+            continue
+    return False
+
+
 def which(root, names):
     for name in names:
         for d in ("/usr/sbin", "/sbin", "/usr/bin", "/bin"):
@@ -414,6 +429,14 @@ def commands(root):
     timedatectl = which(root, ["timedatectl"])
     if timedatectl:
         rc, stdout, err = run([timedatectl, "show", "-p", "NTPSynchronized", "--value"])
+        if rc != 0 and not time_sync_daemon_running():
+            # timedatectl needs systemd-timedated over D-Bus, which can time out; with no time
+            # synchronisation daemon running at all the clock cannot be synchronised: that is "no".
+            rc, stdout, err = (
+                0,
+                "no\n",
+                "timedatectl failed (%s); no time sync daemon runs" % err.strip()[:120],
+            )
         out["ntp_synchronized"] = {"rc": rc, "out": stdout, "err": err}
     auditctl = which(root, ["auditctl"])
     if auditctl:

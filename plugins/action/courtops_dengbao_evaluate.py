@@ -3,7 +3,8 @@
 Runs on the controller only. Reads the registered results of playbooks/audit.yml
 (``dengbao_linux`` / ``dengbao_windows`` / ``dengbao_network``) from hostvars, turns them into
 evidence dicts, runs courtops.evaluator and writes ``<output_dir>/<UTC timestamp>/findings.json``
-(a JSON list of Finding.export() objects: EXPORT_KEYS first) plus a ``latest`` symlink.
+(a JSON list of Finding.export() objects: EXPORT_KEYS first) plus a ``latest`` symlink, and
+returns the findings under ``courtops_findings`` for the recorder (results store, reports).
 Writing the report is controller output, not a change to any managed host: changed=False.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import asdict
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -90,4 +92,6 @@ class ActionModule(ActionBase):
             "hosts": len(hosts),
             "findings": len(findings),
             "summary": dict(counts) | {"高风险候选": sum(f.high_risk for f in findings)},
+            # for the courtops_recorder callback: every finding, with its evidence, into the results store
+            "courtops_findings": [asdict(f) for f in findings],
         }
