@@ -134,10 +134,15 @@ def ensure_rootfs(cfg: LabConfig, *, force: bool = False) -> Path:
     _unmount_below(tmp)  # debootstrap leaves proc (and sometimes sys) mounted
     _post_install(tmp, mirror)
     (tmp / ".courtops-stamp").write_text(stamp_value() + "\n", encoding="utf-8")
+    if (target / ".courtops-stamp").is_file():
+        # another lab finished the same build meanwhile and may already use it: keep theirs
+        shutil.rmtree(tmp, ignore_errors=True)
+        return target
     for old in cfg.cache_dir.glob(f"rootfs-{SUITE}-*"):
         if old != target and not _in_use(old):
             shutil.rmtree(old, ignore_errors=True)
-    shutil.rmtree(target, ignore_errors=True)
+    if not _in_use(target):
+        shutil.rmtree(target, ignore_errors=True)  # a half-finished earlier build
     tmp.rename(target)
     progress(f"rootfs ready in {time.monotonic() - started:.0f} s")
     return target

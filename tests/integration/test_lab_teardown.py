@@ -1,8 +1,8 @@
 """Lab lifecycle: `up` twice is harmless, `down` leaves nothing of this lab id behind (and nothing of
 another id is touched), and `down` after a killed `up` still cleans up.
 
-This module runs last (file order) because it takes the session lab down; if the lab was already
-up before the session, it is brought back up at the end.
+It takes the session lab down and, in its last test, brings it back up, so test files running
+after it still find the lab (the fixture takes it down at session end if it started it).
 """
 
 from __future__ import annotations
@@ -95,8 +95,10 @@ def test_down_after_a_killed_up_cleans_up(lab: Lab) -> None:
     assert_nothing_left(lab.cfg)
 
 
-def test_lab_restored_if_it_was_up_before_the_session(lab: Lab) -> None:
-    if lab.started_here:
-        pytest.skip("the session started the lab; nothing to restore")
+def test_lab_is_back_up_for_later_tests(lab: Lab) -> None:
+    """Other test files using the session `lab` fixture may run after this one: restore the lab
+    (the fixture still takes it down at session end if it started it)."""
     lab_mod.up(lab.cfg, len(lab.linux), len(lab.network), len(lab.snmp))
     assert lab_mod.status(lab.cfg)["linux_running"] == len(lab.linux)
+    result = lab.ansible("linux_deb:linux_rpm", "ansible.builtin.ping")
+    assert sorted(result) == sorted(h.name for h in lab.linux)
