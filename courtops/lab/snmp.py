@@ -1,7 +1,9 @@
 """SNMP devices: snmpsim responders in the lab's SNMP namespace, one per device on its own
 address (UDP 161), community `public`. The recordings under
 lab/snmp/ are sorted by OID here (unsorted files end walks early). As root snmpsim must drop
-privileges (nobody / nogroup), so its data and cache dirs are made readable / writable for that user.
+privileges: to nobody / nogroup (its data and cache dirs are made readable / writable for that user)
+when nobody can read the interpreter and this repository, else to root itself (a clone under /root or
+a Python under /root is unreadable for nobody; the responders only serve the lab's own namespace).
 Cameras and NVRs also get TCP 554 / 80 listeners (courtops.lab.camera_server).
 """
 
@@ -67,6 +69,7 @@ def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[
     work.mkdir(parents=True)
     log = (work / "snmpsim.log").open("ab")
     procs = []
+    user, group = responder_account(cfg.repo_root)
     for spec in specs:
         # one responder per device: snmpsim's per-endpoint data selection (md5(community)/transport id)
         # did not match in snmpsim 1.2, and one small process per device is simple and certain
@@ -76,10 +79,10 @@ def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[
         (data / "public.snmprec").write_text(render(spec.profile, spec), encoding="utf-8")
         for p in [work, *work.rglob("*")]:
             p.chmod(0o755 if p.is_dir() else 0o644)
-        shutil.chown(cache, "nobody", "nogroup")
+        shutil.chown(cache, user, group)
         cmd = [
             "ip", "netns", "exec", ns, sys.executable, "-m", "courtops.lab.snmpsim_runner",
-            f"--data-dir={data}", f"--cache-dir={cache}", "--process-user=nobody", "--process-group=nogroup",
+            f"--data-dir={data}", f"--cache-dir={cache}", f"--process-user={user}", f"--process-group={group}",
             f"--agent-udpv4-endpoint={spec.address}:161", "--log-level=error",
         ]  # fmt: skip
         procs.append(
@@ -108,6 +111,15 @@ def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[
 
 #: Devices that serve RTSP (554) and HTTP (80) like real cameras and NVRs do.
 VIDEO_CLASSES = frozenset({"cameras", "nvr"})
+
+
+def responder_account(repo_root: Path) -> tuple[str, str]:
+    """nobody / nogroup when that user can import snmpsim from this interpreter and repository."""
+    probe = subprocess.run(
+        ["runuser", "-u", "nobody", "--", sys.executable, "-c", "import snmpsim.commands.responder, courtops.lab"],
+        cwd=repo_root, capture_output=True, check=False, timeout=60,
+    )  # fmt: skip
+    return ("nobody", "nogroup") if probe.returncode == 0 else ("root", "root")
 
 
 def _wait(cfg: LabConfig, specs: list[HostSpec], procs: list[subprocess.Popen[bytes]], work: Path) -> None:
