@@ -29,9 +29,10 @@ test: system-deps setup  ## lint, then every test (root: the integration tests b
 	$(MAKE) lint
 	$(BIN)/pytest -q
 
-lint: setup  ## ruff, yamllint, ansible-lint (production profile)
+lint: setup  ## ruff, mypy, yamllint, ansible-lint (production profile)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/yamllint -s .
 	$(BIN)/ansible-lint --profile production --offline -q
 

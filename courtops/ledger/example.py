@@ -300,8 +300,8 @@ def generate(plan: AddressPlan, seed: int = 2026) -> list[Row]:
                     "medium",
                 )
             )
-    for code, site in plan.sites.items():
-        if site.kind == "tribunal":
+    for code, tribunal in plan.sites.items():
+        if tribunal.kind == "tribunal":
             gear.append(
                 (f"{code}-rt01", "router", "vrp", "Huawei AR617VW (VRP V300R019C10)", "Huawei", "medium")
             )
@@ -479,7 +479,7 @@ def generate(plan: AddressPlan, seed: int = 2026) -> list[Row]:
             department="执行局",
         )
     # meeting systems (会议系统): two rooms, an MCU terminal and a central controller each
-    for i, room in ((1, "第一会议室"), (2, "第二会议室")):
+    for i, meeting_room in ((1, "第一会议室"), (2, "第二会议室")):
         for dev, model in (("mcu", "视频会议终端 KDV-H700"), ("ctl", "会议中控主机 KDV-CC200")):
             server(
                 f"main-meet{i}-{dev}",
@@ -489,7 +489,7 @@ def generate(plan: AddressPlan, seed: int = 2026) -> list[Row]:
                 model,
                 "Kedacom",
                 f"会议系统{i}",
-                location=f"院机关{room}",
+                location=f"院机关{meeting_room}",
                 department="办公室",
                 criticality="中",
             )
