@@ -46,6 +46,8 @@ class Device:
     system: str
     location: str
     courtroom: str
+    site: str = ""
+    parent: str = ""  # a camera's NVR
     rows: list[Row] = field(default_factory=list)
 
     @property
@@ -76,6 +78,8 @@ def _devices(store: Store, run: Run) -> list[Device]:
                 system=str(asset.get("asset_system", "")),
                 location=str(asset.get("asset_location", "")),
                 courtroom=str(asset.get("asset_courtroom", "")),
+                site=str(asset.get("asset_site", "")),
+                parent=str(asset.get("asset_parent", "")),
             )
         labels = m.labels
         devices[m.host].rows.append(
@@ -113,6 +117,20 @@ def courtroom_readiness(devices: list[Device]) -> list[dict[str, Any]]:
             if d.state in (FAULT, WARNING)
         ]
         out.append({"id": room, "status": status, "devices": len(members), "problems": problems})
+    return out
+
+
+def cameras_online(devices: list[Device]) -> list[dict[str, Any]]:
+    """Cameras online (reachability 正常) per site and NVR."""
+    groups: dict[tuple[str, str], list[Device]] = defaultdict(list)
+    for d in devices:
+        if d.cls == "cameras":
+            groups[(d.site or "—", d.parent or "—")].append(d)
+    out = []
+    for (site, nvr), cameras in sorted(groups.items()):
+        online = [c for c in cameras if any(r.title == "网络连通性" and r.state == NORMAL for r in c.rows)]
+        offline = sorted(c.name for c in cameras if c not in online)
+        out.append({"site": site, "nvr": nvr, "total": len(cameras), "online": len(online), "offline": offline})
     return out
 
 
@@ -157,6 +175,7 @@ def build_inspection(store: Store, run: Run) -> dict[str, Any]:
         "previous_run": previous_run,
         "changes": _changes(devices, previous),
         "courtrooms": courtroom_readiness(devices),
+        "cameras": cameras_online(devices),
         "severity": SEVERITY,
     }
 
@@ -188,6 +207,10 @@ def write_inspection(context: dict[str, Any], path: Path) -> None:
                     ws.cell(row=ws.max_row, column=8).fill = _FILLS[r.state]
         for col, width in zip("ABCDEFGHI", (22, 14, 14, 24, 14, 16, 26, 8, 36), strict=True):
             ws.column_dimensions[col].width = width
+    cams = wb.create_sheet(sheet_title("摄像机在线", taken))
+    cams.append(["站点", "硬盘录像机", "摄像机", "在线", "离线"])
+    for c in context["cameras"]:
+        cams.append([c["site"], c["nvr"], c["total"], c["online"], "、".join(c["offline"])])
     rooms = wb.create_sheet(sheet_title("法庭就绪", taken))
     rooms.append(["法庭", "状态", "设备数", "问题"])
     for room in context["courtrooms"]:
