@@ -369,7 +369,8 @@ class CallbackModule(CallbackBase):
                     host=m.get("host", host),
                     name=m["name"],
                     value=float(value) if numeric else None,
-                    text="" if numeric or value is None else str(value),
+                    # an explicit reading text (e.g. 正常 / 告警) wins; a non-numeric value is kept as text
+                    text=str(m.get("text") or ("" if numeric or value is None else value)),
                     unit=m.get("unit", ""),
                     labels=redact(m.get("labels") or {}, words),
                 )

@@ -102,7 +102,11 @@ def test_records_every_result_and_counts_match_ansible(tmp_path: Path) -> None:
         assert sorted(f.host for f in findings) == [f"pc{i}" for i in range(6)]
         assert {f.verdict for f in findings} == {"部分符合"}
         metrics = st.metrics(run.id)
-        assert len(metrics) == 6 and {m.value for m in metrics} == {42.5}
+        assert len(metrics) == 12
+        assert {(m.name, m.value, m.text, m.unit) for m in metrics} == {
+            ("disk_used_pct", 42.5, "正常", "%"),
+            ("ntp_source", None, "ntp1.court.example", ""),
+        }
         [pc0] = [h for h in st.hosts(run.id) if h.name == "pc0"]
         assert (pc0.platform, pc0.os_version) == ("linux_deb", "UOS 20")
         # timing: every non-skipped result has a start before its end
