@@ -229,6 +229,9 @@ class CallbackModule(CallbackBase):
 
     # -- run -------------------------------------------------------------------------------
     def v2_playbook_on_start(self, playbook: Any) -> None:
+        # `ansible-playbook a.yml b.yml`: one run per playbook (stats closed the previous one)
+        self._finish("ok")
+        self.finished, self.seen_hosts, self.started = False, set(), {}
         args = context.CLIARGS
         path = str(playbook._file_name)
         kind = self.get_option("run_kind") or Path(path).stem
@@ -249,9 +252,11 @@ class CallbackModule(CallbackBase):
             controller=socket.gethostname(),
             ansible_version=ansible_version,
         )
+        first = self.writer is None
         self.writer = _Writer(self.store_path, info, self.interval, self._error)
         self.writer.start()
-        atexit.register(self._finish, "interrupted")
+        if first:
+            atexit.register(self._finish, "interrupted")
 
     def v2_playbook_on_play_start(self, play: Any) -> None:
         self.play = play.get_name()

@@ -247,3 +247,13 @@ def test_the_secret_detector_sees_inside_xlsx_and_pdf(tmp_path: Path) -> None:
     wb.save(tmp_path / "x.xlsx")
     with pytest.raises(AssertionError, match=r"x\.xlsx"):
         assert_secret_absent(tmp_path, PLANTED)
+
+
+def test_two_playbooks_in_one_call_are_two_runs(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite3"
+    proc = run_playbook(store, "simple.yml", str(DATA / "simple.yml"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with Store(store, create=False) as st:
+        runs = st.runs()
+        assert [r.status for r in runs] == ["ok", "ok"]
+        assert [len(st.task_results(r.id)) for r in runs] == [3, 3]
