@@ -105,6 +105,7 @@ REDACTED = "********"
 STORE_ERROR_EXIT = 74
 _FINDING_FIELDS = frozenset(Finding.__dataclass_fields__)
 _STOP = object()
+_RESULT_KEYS = (FINDINGS_KEY, METRICS_KEY, BACKUPS_KEY)
 _ECHO_ACTIONS = frozenset({"debug", "ansible.builtin.debug", "ansible.legacy.debug"})
 _FACT_ACTIONS = frozenset({"set_fact", "ansible.builtin.set_fact", "ansible.legacy.set_fact"})
 
@@ -135,6 +136,22 @@ def _git_commit(where: str) -> str:
     return out.stdout.strip()
 
 
+def _raw(result: Any) -> Any:
+    """The callback's copy of the module's return data, without the public property's conversion."""
+    raw = getattr(result, "_return_data", None)
+    return raw if isinstance(raw, dict) else result.result
+
+
+def _carries(data: Any) -> bool:
+    """Does a result (or one of its loop items, or its facts) hold data for the recorder?"""
+    if not isinstance(data, dict):
+        return False
+    if any(k in data for k in _RESULT_KEYS) or _carries(data.get("ansible_facts")):
+        return True
+    items = data.get("results")
+    return isinstance(items, list) and any(_carries(i) for i in items)
+
+
 class _Writer(threading.Thread):
     """Owns the SQLite connection; commits whatever has queued up every `interval` seconds."""
 
@@ -144,6 +161,7 @@ class _Writer(threading.Thread):
         self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.lost = 0
         self.run_id = 0
+        self.write_seconds = 0.0
 
     def run(self) -> None:
         store = None
@@ -164,7 +182,9 @@ class _Writer(threading.Thread):
             if batch[-1] is _STOP:
                 stopping = True
                 batch.pop()
+            t0 = time.perf_counter()
             self._write(store, batch)
+            self.write_seconds += time.perf_counter() - t0
             if not stopping:
                 time.sleep(self.interval)
         if store is not None:
@@ -205,6 +225,7 @@ class CallbackModule(CallbackBase):
         self.started: dict[tuple[str, str], float] = {}
         self.seen_hosts: set[str] = set()
         self.finished = False
+        self.recorded, self.callback_seconds = 0, 0.0
 
     def set_options(self, task_keys: Any = None, var_options: Any = None, direct: Any = None) -> None:
         super().set_options(task_keys=task_keys, var_options=var_options, direct=direct)
@@ -232,6 +253,7 @@ class CallbackModule(CallbackBase):
         # `ansible-playbook a.yml b.yml`: one run per playbook (stats closed the previous one)
         self._finish("ok")
         self.finished, self.seen_hosts, self.started = False, set(), {}
+        self.recorded, self.callback_seconds = 0, 0.0
         args = context.CLIARGS
         path = str(playbook._file_name)
         kind = self.get_option("run_kind") or Path(path).stem
@@ -265,7 +287,7 @@ class CallbackModule(CallbackBase):
         self.started[(host.name, task._uuid)] = time.time()
 
     def v2_runner_on_ok(self, result: Any) -> None:
-        self._record(result, "changed" if result.result.get("changed") else "ok")
+        self._record(result, "changed" if _raw(result).get("changed") else "ok")
 
     def v2_runner_on_failed(self, result: Any, ignore_errors: bool = False) -> None:
         self._record(result, "failed", ignored=bool(ignore_errors))
@@ -298,6 +320,10 @@ class CallbackModule(CallbackBase):
         self.writer.queue.put(("finish", (status, len(self.errors))))
         self.writer.queue.put(_STOP)
         self.writer.join(timeout=120)
+        display.vv(
+            f"courtops_recorder: {self.recorded} results, {self.callback_seconds * 1000:.0f} ms in the"
+            f" callback, {self.writer.write_seconds * 1000:.0f} ms writing in the background thread"
+        )
         if self.writer.is_alive():
             self._error("the store writer did not finish within 120 s")
         elif self.writer.lost and not self.errors:
@@ -317,15 +343,26 @@ class CallbackModule(CallbackBase):
     def _record(self, result: Any, status: str, ignored: bool = False) -> None:
         if self.writer is None:
             return
+        t0 = time.perf_counter()
+        try:
+            self._record_one(result, status, ignored)
+        finally:
+            self.recorded += 1
+            self.callback_seconds += time.perf_counter() - t0
+
+    def _record_one(self, result: Any, status: str, ignored: bool) -> None:
+        assert self.writer is not None
         try:
             host, task = result.host, result.task
             if host.name not in self.seen_hosts:
                 self.seen_hosts.add(host.name)
                 self.writer.queue.put(("host", self._host_info(host)))
-            data = result.result
+            raw = _raw(result)
             keep = self.record_content == "all" or (
                 self.record_content == "failed" and status in ("failed", "unreachable")
             )
+            # Ansible's public `result` is a converted copy: only worth making when something is kept.
+            data = result.result if keep or _carries(raw) else raw
             event = TaskResult(
                 host=host.name,
                 status=status,
