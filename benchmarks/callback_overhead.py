@@ -15,6 +15,7 @@ Prints figures; asserts nothing (not a test). ARA is never a project dependency:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import sqlite3
@@ -151,6 +152,11 @@ def main() -> int:
         last = db.execute("SELECT MAX(id) FROM runs").fetchone()[0]
         recorded = db.execute("SELECT COUNT(*) FROM task_results WHERE run_id = ?", (last,)).fetchone()[0]
         print(f"courtops_recorder stored {recorded} results in its last run (expected {expected})")
+        extra = json.loads(db.execute("SELECT extra FROM runs WHERE id = ?", (last,)).fetchone()[0])
+        print(
+            f"its own time in that run: {extra['recorder_callback_ms']:.0f} ms in the callback (main thread),"
+            f" {extra['recorder_write_ms']:.0f} ms writing (background thread, wall)"
+        )
     return 0
 
 

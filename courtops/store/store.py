@@ -244,12 +244,21 @@ class Store:
         return int(cur.lastrowid or 0)
 
     def finish_run(
-        self, run_id: int, status: str, *, ended_at: float | None = None, store_errors: int = 0
+        self,
+        run_id: int,
+        status: str,
+        *,
+        ended_at: float | None = None,
+        store_errors: int = 0,
+        extra: dict[str, Any] | None = None,
     ) -> None:
+        """Close a run; ``extra`` is merged into the run's extra JSON (e.g. the recorder's own timing)."""
         with self.transaction() as db:
+            row = db.execute("SELECT extra FROM runs WHERE id = ?", (run_id,)).fetchone()
+            merged = (json.loads(row[0]) if row else {}) | (extra or {})
             db.execute(
-                "UPDATE runs SET status = ?, ended_at = ?, store_errors = ? WHERE id = ?",
-                (status, ended_at or time.time(), store_errors, run_id),
+                "UPDATE runs SET status = ?, ended_at = ?, store_errors = ?, extra = ? WHERE id = ?",
+                (status, ended_at or time.time(), store_errors, _json(merged), run_id),
             )
 
     def write_batch(

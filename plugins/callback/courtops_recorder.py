@@ -203,8 +203,9 @@ class _Writer(threading.Thread):
                 if kind == "stats":
                     store.set_host_stats(self.run_id, value)
                 elif kind == "finish":
-                    status, errors = value
-                    store.finish_run(self.run_id, status, store_errors=errors)
+                    status, errors, extra = value
+                    extra["recorder_write_ms"] = round(self.write_seconds * 1000, 1)
+                    store.finish_run(self.run_id, status, store_errors=errors, extra=extra)
         except Exception as exc:
             self.lost += len(results)
             self.on_error(f"{len(results)} results not stored in {self.path}: {exc}")
@@ -317,7 +318,12 @@ class CallbackModule(CallbackBase):
         if self.finished or self.writer is None:
             return
         self.finished = True
-        self.writer.queue.put(("finish", (status, len(self.errors))))
+        # the recorder's own cost, kept with the run (the overhead benchmark reads it)
+        timing = {
+            "recorder_results": self.recorded,
+            "recorder_callback_ms": round(self.callback_seconds * 1000, 1),
+        }
+        self.writer.queue.put(("finish", (status, len(self.errors), timing)))
         self.writer.queue.put(_STOP)
         self.writer.join(timeout=120)
         display.vv(

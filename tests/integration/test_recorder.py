@@ -89,6 +89,8 @@ def test_records_every_result_and_counts_match_ansible(tmp_path: Path) -> None:
     with Store(store, create=False) as st:
         run = st.get_run("latest")
         assert run.status == "failed" and run.store_errors == 0
+        assert run.extra["recorder_results"] == len(st.task_results(run.id))
+        assert run.extra["recorder_callback_ms"] >= 0 and run.extra["recorder_write_ms"] > 0
         assert run.playbook.endswith("mixed.yml") and run.ansible_version and run.user
         assert expected_recap(store, run.id) == recap
         # Ansible's own recap is stored too, and agrees
