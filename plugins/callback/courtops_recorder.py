@@ -199,16 +199,20 @@ class _Writer(threading.Thread):
         try:
             if results or hosts:
                 store.write_batch(self.run_id, results=results, hosts=hosts)
+        except Exception as exc:
+            self.lost += len(results)
+            self.on_error(f"{len(results)} results not stored in {self.path}: {exc}")
+        try:  # the run is closed (with its error count) even when a batch before failed
             for kind, value in batch:
                 if kind == "stats":
                     store.set_host_stats(self.run_id, value)
                 elif kind == "finish":
                     status, errors, extra = value
                     extra["recorder_write_ms"] = round(self.write_seconds * 1000, 1)
+                    extra["recorder_lost_results"] = self.lost
                     store.finish_run(self.run_id, status, store_errors=errors, extra=extra)
         except Exception as exc:
-            self.lost += len(results)
-            self.on_error(f"{len(results)} results not stored in {self.path}: {exc}")
+            self.on_error(f"cannot close run {self.info.uuid} in {self.path}: {exc}")
 
 
 class CallbackModule(CallbackBase):
