@@ -183,7 +183,11 @@ class _Writer(threading.Thread):
                 stopping = True
                 batch.pop()
             t0 = time.perf_counter()
-            self._write(store, batch)
+            try:
+                self._write(store, batch)
+            except Exception as exc:  # the writer must outlive any bug: report it, keep going
+                self.lost += sum(1 for kind, _ in batch if kind == "result")
+                self.on_error(f"recorder writer failed: {exc!r}")
             self.write_seconds += time.perf_counter() - t0
             if not stopping:
                 time.sleep(self.interval)
@@ -199,20 +203,38 @@ class _Writer(threading.Thread):
         try:
             if results or hosts:
                 store.write_batch(self.run_id, results=results, hosts=hosts)
-        except Exception as exc:
-            self.lost += len(results)
-            self.on_error(f"{len(results)} results not stored in {self.path}: {exc}")
+        except Exception:
+            # The batch was rolled back as a whole: retry one by one so only what cannot be
+            # stored is lost (and named in the error).
+            for host in hosts:
+                self._write_one(store, hosts=[host])
+            for res in results:
+                if not self._write_one(store, results=[res]):
+                    self.lost += 1
         try:  # the run is closed (with its error count) even when a batch before failed
             for kind, value in batch:
                 if kind == "stats":
                     store.set_host_stats(self.run_id, value)
                 elif kind == "finish":
-                    status, errors, extra = value
+                    status, errors, extra = value  # errors: the live list, counted now
                     extra["recorder_write_ms"] = round(self.write_seconds * 1000, 1)
                     extra["recorder_lost_results"] = self.lost
-                    store.finish_run(self.run_id, status, store_errors=errors, extra=extra)
+                    store.finish_run(self.run_id, status, store_errors=len(errors), extra=extra)
         except Exception as exc:
             self.on_error(f"cannot close run {self.info.uuid} in {self.path}: {exc}")
+
+    def _write_one(self, store: Store, **rows: Any) -> bool:
+        try:
+            store.write_batch(self.run_id, **rows)
+        except Exception as exc:
+            what = ", ".join(
+                f"{r.host}/{r.task}" if isinstance(r, TaskResult) else r.name
+                for v in rows.values()
+                for r in v
+            )
+            self.on_error(f"not stored in {self.path}: {what}: {exc}")
+            return False
+        return True
 
 
 class CallbackModule(CallbackBase):
@@ -327,7 +349,7 @@ class CallbackModule(CallbackBase):
             "recorder_results": self.recorded,
             "recorder_callback_ms": round(self.callback_seconds * 1000, 1),
         }
-        self.writer.queue.put(("finish", (status, len(self.errors), timing)))
+        self.writer.queue.put(("finish", (status, self.errors, timing)))
         self.writer.queue.put(_STOP)
         self.writer.join(timeout=120)
         display.vv(
