@@ -224,3 +224,12 @@ def test_print_edition_folds_long_gap_tables(
     # pc-b's 部分符合 and 待人工 on different items, pc-a's 不符合: three groups
     section = folded.split("四、差距分析")[1].split("五、高风险候选项")[0]
     assert section.count('<tr><td class="num">') == 3
+
+
+def test_a_run_without_findings_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "s.sqlite3"
+    with Store(store) as st:
+        st.start_run(RunInfo(uuid="inspect-1", kind="inspect", playbook="playbooks/inspect.yml"))
+    assert main(["report", "--store", str(store), "--out", str(tmp_path / "out")]) == 2
+    assert "recorded no findings" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
