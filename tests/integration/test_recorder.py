@@ -133,7 +133,13 @@ def test_kill_9_keeps_everything_recorded_so_far(tmp_path: Path) -> None:
         while len(RESULT_LINE.findall(out.read_text())) < 30:
             assert time.monotonic() < deadline and proc.poll() is None, out.read_text()
             time.sleep(0.1)
-        time.sleep(1.0)  # five flush intervals: everything printed so far is committed
+        # the recorder commits every 0.2 s: wait (at most 30 s, for loaded CI machines) until what
+        # was printed is in the store, then kill in the middle of the hanging task
+        committed = 0
+        while committed < 31 and time.monotonic() < deadline + 30:
+            with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+                committed = db.execute("SELECT COUNT(*) FROM task_results").fetchone()[0]
+            time.sleep(0.1)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
