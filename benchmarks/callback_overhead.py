@@ -15,7 +15,9 @@ Prints figures; asserts nothing (not a test). ARA is never a project dependency:
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import resource
 import sqlite3
 import statistics
 import subprocess
@@ -58,16 +60,20 @@ gathering = explicit
 """
 
 
-def run(ansible_playbook: Path, workdir: Path, env: dict[str, str]) -> float:
+def run(ansible_playbook: Path, playbook: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + sys of ansible-playbook and all its workers)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
-        [str(ansible_playbook), "-i", "localhost,", str(workdir / "bench.yml")],
+        [str(ansible_playbook), "-i", "localhost,", str(playbook)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         check=True,
     )
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> int:
@@ -75,7 +81,7 @@ def main() -> int:
     parser.add_argument("--hosts", type=int, default=100)
     parser.add_argument("--tasks", type=int, default=50)
     parser.add_argument("--forks", type=int, default=50)
-    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--ara-venv", type=Path, help="venv with ansible-core and ara[server] (optional)")
     args = parser.parse_args()
 
@@ -93,21 +99,27 @@ def main() -> int:
         work = Path(tmp)
         tasks = "".join(TASK.format(n=n) for n in range(args.tasks))
         (work / "bench.yml").write_text(PLAYBOOK.format(hosts=args.hosts, tasks=tasks))
-        (work / "ansible.cfg").write_text(CONFIG.format(forks=args.forks, plugins=":".join(plugins)))
+        (work / "warmup.yml").write_text(PLAYBOOK.format(hosts=2, tasks=TASK.format(n=0)))
+        # Each configuration gets its own ansible.cfg: merely having ARA's callback directory in
+        # callback_plugins (module imported, callback not enabled) slowed these runs about 5x here,
+        # so "none" and "ours" must not see it.
+        for name, dirs in (("plain", plugins[:1]), ("ara", plugins)):
+            (work / f"{name}.cfg").write_text(CONFIG.format(forks=args.forks, plugins=":".join(dirs)))
         base = {
             **os.environ,
-            "ANSIBLE_CONFIG": str(work / "ansible.cfg"),
             "ANSIBLE_NOCOLOR": "1",
             "PYTHONPATH": str(REPO),  # the recorder imports courtops from this checkout
         }
+        plain = base | {"ANSIBLE_CONFIG": str(work / "plain.cfg")}
         store = work / "courtops.sqlite3"
         configs = {
-            "none": base,
-            "courtops_recorder": base
+            "none": plain,
+            "courtops_recorder": plain
             | {"ANSIBLE_CALLBACKS_ENABLED": "courtops_recorder", "COURTOPS_STORE": str(store)},
         }
         if args.ara_venv:
             configs["ara_default (sqlite)"] = base | {
+                "ANSIBLE_CONFIG": str(work / "ara.cfg"),
                 "ANSIBLE_CALLBACKS_ENABLED": "ara_default",
                 "ARA_API_CLIENT": "offline",
                 "ARA_BASE_DIR": str(work / "ara"),
@@ -116,22 +128,35 @@ def main() -> int:
         print(f"ansible-playbook: {ansible_playbook}")
         print(f"{args.hosts} hosts x {args.tasks} tasks = {args.hosts * args.tasks} results (+ add_host), "
               f"forks {args.forks}, {args.repeat} runs each, interleaved; {os.cpu_count()} CPUs")  # fmt: skip
-        # warm-up: caches, ARA's database migrations, our store creation
+        # warm-up on a tiny playbook: ARA's database migrations, our store creation, disk caches
         for env in configs.values():
-            run(ansible_playbook, work, env)
+            run(ansible_playbook, work / "warmup.yml", env)
         times: dict[str, list[float]] = {name: [] for name in configs}
+        cpu: dict[str, list[float]] = {name: [] for name in configs}
         for _ in range(args.repeat):
             for name, env in configs.items():
-                times[name].append(run(ansible_playbook, work, env))
-        none = statistics.median(times["none"])
-        print(f"{'configuration':24} {'median s':>9} {'min s':>7} {'vs none':>8}")
+                wall, used = run(ansible_playbook, work / "bench.yml", env)
+                times[name].append(wall)
+                cpu[name].append(used)
+                load = os.getloadavg()[0]
+                print(f"  {name}: {wall:.1f} s wall, {used:.1f} s CPU (load average {load:.1f})", flush=True)
+        none, none_cpu = statistics.median(times["none"]), statistics.median(cpu["none"])
+        print(f"{'configuration':24} {'wall s':>7} {'vs none':>8} {'CPU s':>7} {'vs none':>8}")
         for name, ts in times.items():
-            med = statistics.median(ts)
-            print(f"{name:24} {med:9.1f} {min(ts):7.1f} {(med / none - 1) * 100:+7.1f}%")
+            med, med_cpu = statistics.median(ts), statistics.median(cpu[name])
+            print(
+                f"{name:24} {med:7.1f} {(med / none - 1) * 100:+7.1f}% {med_cpu:7.1f}"
+                f" {(med_cpu / none_cpu - 1) * 100:+7.1f}%"
+            )
         db = sqlite3.connect(store)
         last = db.execute("SELECT MAX(id) FROM runs").fetchone()[0]
         recorded = db.execute("SELECT COUNT(*) FROM task_results WHERE run_id = ?", (last,)).fetchone()[0]
         print(f"courtops_recorder stored {recorded} results in its last run (expected {expected})")
+        extra = json.loads(db.execute("SELECT extra FROM runs WHERE id = ?", (last,)).fetchone()[0])
+        print(
+            f"its own time in that run: {extra['recorder_callback_ms']:.0f} ms in the callback (main thread),"
+            f" {extra['recorder_write_ms']:.0f} ms writing (background thread, wall)"
+        )
     return 0
 
 

@@ -77,6 +77,33 @@ class GapRow:
 
 
 @dataclass
+class GapGroup:
+    """差距分析 rows of one 测评项 and 符合情况 folded together (the print edition of big runs)."""
+
+    layer: str
+    control_point: str
+    item: str
+    title: str
+    verdict: str
+    risk: str
+    weight: float
+    remediation: str
+    hosts: list[str] = field(default_factory=list)
+
+
+def gap_groups(rows: list[GapRow]) -> list[GapGroup]:
+    groups: dict[tuple[str, str, str], GapGroup] = {}
+    for r in rows:
+        key = (r.control_id, r.verdict, r.risk)
+        if key not in groups:
+            groups[key] = GapGroup(
+                r.layer, r.control_point, r.item, r.title, r.verdict, r.risk, r.weight, r.remediation
+            )
+        groups[key].hosts.append(r.host)
+    return list(groups.values())
+
+
+@dataclass
 class TrendEntry:
     host: str
     control_id: str
@@ -192,6 +219,8 @@ def build_dengbao(store: Store, run: Run) -> dict[str, Any]:
         "totals": totals,
         "rows": rows,
         "high_risk": [r for r in rows if r.risk == RISK_HIGH],
+        "gap_groups": gap_groups(rows),
+        "print_edition": False,
         "trend": trend(findings, previous, store.findings(previous.id) if previous else []),
         "layers": sorted({p.layer for p in points}),
     }

@@ -31,6 +31,8 @@ CHROMIUM_FLAGS = (
     "--no-first-run",
     "--no-pdf-header-footer",
 )
+#: Above this many 差距分析 rows the PDF shows them folded per 测评项 (see _gap_groups.html.j2).
+PRINT_MAX_ROWS = 1500
 CST = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
@@ -59,6 +61,7 @@ def _environment() -> Environment:
     )
     env.filters["time"] = fmt_time
     env.filters["score"] = fmt_score
+    env.globals["PRINT_MAX_ROWS"] = PRINT_MAX_ROWS
     return env
 
 
@@ -116,8 +119,15 @@ def write_report(
         if "html" in formats:
             written.append(html_path)
     if "pdf" in formats:
+        # The print edition: templates may fold very long tables (the full detail stays in the
+        # HTML and XLSX); Chromium fails on documents of several hundred pages.
+        print_path = out_dir / f".{spec.name}.print.html"
+        print_path.write_text(render_html(spec.template, context | {"print_edition": True}), encoding="utf-8")
         pdf_path = out_dir / f"{spec.name}.pdf"
-        html_to_pdf(html_path, pdf_path)
+        try:
+            html_to_pdf(print_path, pdf_path)
+        finally:
+            print_path.unlink()
         written.append(pdf_path)
         if "html" not in formats:
             html_path.unlink()

@@ -68,14 +68,17 @@ def write_records(context: dict[str, Any], path: Path) -> None:
         ws.append([_cell(ws, h, bold=True, fill=_HEAD_FILL) for h in RECORD_COLUMNS])
         for f in asset.findings:
             item = f"{f.clause} {f.title}".strip() if f.title else f.clause
+            # Styles cost more than values in openpyxl (each assignment hashes a style object):
+            # only the long texts wrap and only problem verdicts are coloured.
+            fill = _VERDICT_FILL.get(f.verdict)
             ws.append(
                 [
-                    _cell(ws, f.control_point),
+                    f.control_point,
                     _cell(ws, item),
                     _cell(ws, f.record),
-                    _cell(ws, f.verdict, fill=_VERDICT_FILL.get(f.verdict)),
-                    _cell(ws, f.weight),
-                    _cell(ws, f.control_id),
+                    _cell(ws, f.verdict, fill=fill) if fill else f.verdict,
+                    f.weight,
+                    f.control_id,
                 ]
             )
     wb.save(path)

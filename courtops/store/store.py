@@ -244,12 +244,21 @@ class Store:
         return int(cur.lastrowid or 0)
 
     def finish_run(
-        self, run_id: int, status: str, *, ended_at: float | None = None, store_errors: int = 0
+        self,
+        run_id: int,
+        status: str,
+        *,
+        ended_at: float | None = None,
+        store_errors: int = 0,
+        extra: dict[str, Any] | None = None,
     ) -> None:
+        """Close a run; ``extra`` is merged into the run's extra JSON (e.g. the recorder's own timing)."""
         with self.transaction() as db:
+            row = db.execute("SELECT extra FROM runs WHERE id = ?", (run_id,)).fetchone()
+            merged = (json.loads(row[0]) if row else {}) | (extra or {})
             db.execute(
-                "UPDATE runs SET status = ?, ended_at = ?, store_errors = ? WHERE id = ?",
-                (status, ended_at or time.time(), store_errors, run_id),
+                "UPDATE runs SET status = ?, ended_at = ?, store_errors = ?, extra = ? WHERE id = ?",
+                (status, ended_at or time.time(), store_errors, _json(merged), run_id),
             )
 
     def write_batch(
@@ -264,31 +273,17 @@ class Store:
         with self.transaction() as db:
             for host in hosts:
                 self._upsert_host(db, run_id, host)
+            # Plain results (most of them) go in one executemany; those carrying findings, metrics or
+            # backups one by one, since those rows point at their result's id.
+            plain = [r for r in results if not (r.findings or r.metrics or r.backups)]
+            db.executemany(_INSERT_RESULT, [_result_row(run_id, r) for r in plain])
             for res in results:
-                cur = db.execute(
-                    "INSERT INTO task_results (run_id, host, play, task, task_uuid, action, status,"
-                    " changed, ignored, item, started_at, ended_at, content)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        run_id,
-                        res.host,
-                        res.play,
-                        res.task,
-                        res.task_uuid,
-                        res.action,
-                        res.status,
-                        int(res.changed),
-                        int(res.ignored),
-                        res.item,
-                        res.started_at,
-                        res.ended_at,
-                        _json(res.content),
-                    ),
-                )
-                res.id = int(cur.lastrowid or 0)
-                self._insert_findings(db, run_id, res.findings, res.id)
-                self._insert_metrics(db, run_id, res.metrics)
-                self._insert_backups(db, run_id, res.backups)
+                if res.findings or res.metrics or res.backups:
+                    cur = db.execute(_INSERT_RESULT, _result_row(run_id, res))
+                    res.id = int(cur.lastrowid or 0)
+                    self._insert_findings(db, run_id, res.findings, res.id)
+                    self._insert_metrics(db, run_id, res.metrics)
+                    self._insert_backups(db, run_id, res.backups)
             self._insert_findings(db, run_id, findings, None)
             self._insert_metrics(db, run_id, metrics)
 
@@ -443,7 +438,7 @@ class Store:
         return out
 
     def task_results(self, run_id: int) -> list[TaskResult]:
-        rows = self.db.execute("SELECT * FROM task_results WHERE run_id = ? ORDER BY id", (run_id,))
+        rows = self.db.execute("SELECT * FROM task_results WHERE run_id = ? ORDER BY ended_at, id", (run_id,))
         out = []
         for r in rows:
             d = dict(r)
@@ -492,6 +487,18 @@ class Store:
             sql, args = sql + " WHERE host = ?", [host]
         rows = self.db.execute(sql + " ORDER BY taken_at, id", args)
         return [Backup(**(dict(r) | {"changed": bool(r["changed"])})) for r in rows]
+
+
+_INSERT_RESULT = (
+    "INSERT INTO task_results (run_id, host, play, task, task_uuid, action, status,"
+    " changed, ignored, item, started_at, ended_at, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _result_row(run_id: int, r: TaskResult) -> tuple[Any, ...]:
+    content = _json(r.content) if r.content else "{}"
+    return (run_id, r.host, r.play, r.task, r.task_uuid, r.action, r.status, int(r.changed), int(r.ignored),
+            r.item, r.started_at, r.ended_at, content)  # fmt: skip
 
 
 def _run(row: sqlite3.Row) -> Run:

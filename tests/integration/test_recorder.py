@@ -89,6 +89,8 @@ def test_records_every_result_and_counts_match_ansible(tmp_path: Path) -> None:
     with Store(store, create=False) as st:
         run = st.get_run("latest")
         assert run.status == "failed" and run.store_errors == 0
+        assert run.extra["recorder_results"] == len(st.task_results(run.id))
+        assert run.extra["recorder_callback_ms"] >= 0 and run.extra["recorder_write_ms"] > 0
         assert run.playbook.endswith("mixed.yml") and run.ansible_version and run.user
         assert expected_recap(store, run.id) == recap
         # Ansible's own recap is stored too, and agrees
@@ -102,7 +104,11 @@ def test_records_every_result_and_counts_match_ansible(tmp_path: Path) -> None:
         assert sorted(f.host for f in findings) == [f"pc{i}" for i in range(6)]
         assert {f.verdict for f in findings} == {"部分符合"}
         metrics = st.metrics(run.id)
-        assert len(metrics) == 6 and {m.value for m in metrics} == {42.5}
+        assert len(metrics) == 12
+        assert {(m.name, m.value, m.text, m.unit) for m in metrics} == {
+            ("disk_used_pct", 42.5, "正常", "%"),
+            ("ntp_source", None, "ntp1.court.example", ""),
+        }
         [pc0] = [h for h in st.hosts(run.id) if h.name == "pc0"]
         assert (pc0.platform, pc0.os_version) == ("linux_deb", "UOS 20")
         # timing: every non-skipped result has a start before its end
@@ -127,7 +133,13 @@ def test_kill_9_keeps_everything_recorded_so_far(tmp_path: Path) -> None:
         while len(RESULT_LINE.findall(out.read_text())) < 30:
             assert time.monotonic() < deadline and proc.poll() is None, out.read_text()
             time.sleep(0.1)
-        time.sleep(1.0)  # five flush intervals: everything printed so far is committed
+        # the recorder commits every 0.2 s: wait (at most 30 s, for loaded CI machines) until what
+        # was printed is in the store, then kill in the middle of the hanging task
+        committed = 0
+        while committed < 31 and time.monotonic() < deadline + 30:
+            with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+                committed = db.execute("SELECT COUNT(*) FROM task_results").fetchone()[0]
+            time.sleep(0.1)
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
@@ -171,15 +183,20 @@ def test_a_failed_batch_mid_run_is_visible_and_others_are_kept(tmp_path: Path) -
     )
     db.commit()
     db.close()
-    proc = run_playbook(store, "mixed.yml", "-e", "n_hosts=2")
+    # a long flush interval puts the refused row in a batch with others: the retry path must keep them
+    proc = run_playbook(store, "mixed.yml", "-e", "n_hosts=2", COURTOPS_RECORDER_FLUSH_INTERVAL="3")
     assert proc.returncode == 74, proc.stdout + proc.stderr
     errors = Path(f"{store}.error").read_text()
-    assert "disk on fire" in errors and "not stored" in errors
+    assert "disk on fire" in errors and "not stored" in errors and "pc0/Runs on the survivors" in errors
     with Store(store, create=False) as st:
         run = st.get_run("latest")
-        assert run.store_errors >= 1
-        tasks = {r.task for r in st.task_results(run.id)}
-    assert "Emit a finding and metrics" in tasks and "Runs on the survivors" not in tasks
+        # one row refused: pc0's (pc1 failed before that task, dead was unreachable)
+        assert run.store_errors == 1 and run.extra["recorder_lost_results"] == 1
+        tasks = [r.task for r in st.task_results(run.id)]
+    # whatever shared a batch with the failing rows was retried one by one and kept
+    assert "Runs on the survivors" not in tasks
+    assert len(tasks) + 1 == run.extra["recorder_results"]
+    assert {"Emit a finding and metrics", "A secret in a no_log task"} <= set(tasks)
 
 
 def test_no_log_and_secret_keys_never_reach_the_store_or_reports(
@@ -243,3 +260,13 @@ def test_the_secret_detector_sees_inside_xlsx_and_pdf(tmp_path: Path) -> None:
     wb.save(tmp_path / "x.xlsx")
     with pytest.raises(AssertionError, match=r"x\.xlsx"):
         assert_secret_absent(tmp_path, PLANTED)
+
+
+def test_two_playbooks_in_one_call_are_two_runs(tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite3"
+    proc = run_playbook(store, "simple.yml", str(DATA / "simple.yml"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with Store(store, create=False) as st:
+        runs = st.runs()
+        assert [r.status for r in runs] == ["ok", "ok"]
+        assert [len(st.task_results(r.id)) for r in runs] == [3, 3]

@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 from courtops import REPO_ROOT
 from courtops.cli import main
 from courtops.findings import EXPORT_KEYS, Finding
-from courtops.report.render import CHROMIUM_FLAGS, find_chromium
+from courtops.report import REPORTS
+from courtops.report.render import CHROMIUM_FLAGS, ENV, find_chromium, render_html
 from courtops.store import HostInfo, RunInfo, Store
 
 HEADINGS = (
@@ -207,3 +208,28 @@ def test_report_playbook_renders_the_latest_audit(reports: tuple[Path, Path], tm
     assert "对比对象：运行 #1" in (tmp_path / "dengbao.html").read_text(encoding="utf-8")
     with Store(store, create=False) as st:
         assert st.get_run("latest").kind == "report"
+
+
+def test_print_edition_folds_long_gap_tables(
+    reports: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, _ = reports
+    monkeypatch.setitem(ENV.globals, "PRINT_MAX_ROWS", 1)
+    spec = REPORTS["dengbao"]
+    with Store(store, create=False) as st:
+        context = spec.build(st, st.get_run("2")) | {"report_title": spec.title}
+    full = render_html(spec.template, context)
+    folded = render_html(spec.template, context | {"print_edition": True})
+    assert "打印版按测评项与符合情况归并" in folded and "打印版" not in full
+    # pc-b's 部分符合 and 待人工 on different items, pc-a's 不符合: three groups
+    section = folded.split("四、差距分析")[1].split("五、高风险候选项")[0]
+    assert section.count('<tr><td class="num">') == 3
+
+
+def test_a_run_without_findings_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = tmp_path / "s.sqlite3"
+    with Store(store) as st:
+        st.start_run(RunInfo(uuid="inspect-1", kind="inspect", playbook="playbooks/inspect.yml"))
+    assert main(["report", "--store", str(store), "--out", str(tmp_path / "out")]) == 2
+    assert "recorded no findings" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
