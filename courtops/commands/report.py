@@ -36,13 +36,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    store, chosen = open_run(args)
     spec = REPORTS[args.report]
+    if args.run == "latest" and not args.kind:
+        args.kind = spec.run_kind  # the latest audit for 差距分析, the latest inspection for 巡检记录
+    store, chosen = open_run(args)
     with store:
-        if spec.name == "dengbao" and not store.findings(chosen.id):
+        if spec.has_data and not spec.has_data(store, chosen):
             raise UserError(
-                f"run #{chosen.id} ({chosen.playbook or chosen.kind}) recorded no findings; "
-                "choose an audit run with --run ID or --kind audit"
+                f"run #{chosen.id} ({chosen.playbook or chosen.kind}) recorded nothing for the {spec.name} report; "
+                f"choose a {spec.run_kind or 'suitable'} run with --run ID or --kind {spec.run_kind or 'KIND'}"
             )
         day = dt.datetime.fromtimestamp(chosen.started_at).strftime("%Y-%m-%d")
         out = args.out or REPO_ROOT / "reports" / f"{day}-run{chosen.id}"

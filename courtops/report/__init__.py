@@ -17,6 +17,8 @@ REPORTS: dict[str, ReportSpec] = {
         template="dengbao.html.j2",
         build=build_dengbao,
         xlsx=write_records,
+        run_kind="audit",
+        has_data=lambda store, run: bool(store.findings(run.id)),
     ),
     "inspection": ReportSpec(
         name="inspection",
@@ -24,6 +26,8 @@ REPORTS: dict[str, ReportSpec] = {
         template="inspection.html.j2",
         build=build_inspection,
         xlsx=write_inspection,
+        run_kind="inspect",
+        has_data=lambda store, run: any("state" in m.labels for m in store.metrics(run.id)),
     ),
 }
 

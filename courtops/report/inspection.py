@@ -130,7 +130,9 @@ def cameras_online(devices: list[Device]) -> list[dict[str, Any]]:
     for (site, nvr), cameras in sorted(groups.items()):
         online = [c for c in cameras if any(r.title == "网络连通性" and r.state == NORMAL for r in c.rows)]
         offline = sorted(c.name for c in cameras if c not in online)
-        out.append({"site": site, "nvr": nvr, "total": len(cameras), "online": len(online), "offline": offline})
+        out.append(
+            {"site": site, "nvr": nvr, "total": len(cameras), "online": len(online), "offline": offline}
+        )
     return out
 
 

@@ -75,6 +75,8 @@ class ReportSpec:
     template: str  # HTML template under courtops/report/templates
     build: Callable[[Store, Run], dict[str, Any]]
     xlsx: Callable[[dict[str, Any], Path], None] | None = None
+    run_kind: str = ""  # the kind of run it reports on: `--run latest` picks the latest of this kind
+    has_data: Callable[[Store, Run], bool] | None = None  # False → the run has nothing to report
 
 
 def render_html(template: str, context: dict[str, Any]) -> str:

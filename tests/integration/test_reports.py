@@ -230,6 +230,9 @@ def test_a_run_without_findings_is_a_clear_error(tmp_path: Path, capsys: pytest.
     store = tmp_path / "s.sqlite3"
     with Store(store) as st:
         st.start_run(RunInfo(uuid="inspect-1", kind="inspect", playbook="playbooks/inspect.yml"))
+    assert main(["report", "--store", str(store), "--run", "1", "--out", str(tmp_path / "out")]) == 2
+    assert "recorded nothing for the dengbao report" in capsys.readouterr().err
+    # `--run latest` (the default) looks for the latest run of the report's own kind
     assert main(["report", "--store", str(store), "--out", str(tmp_path / "out")]) == 2
-    assert "recorded no findings" in capsys.readouterr().err
+    assert "no runs recorded of kind 'audit'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
