@@ -16,6 +16,7 @@ from courtops.lab.plan import HostSpec
 from courtops.store import Store
 
 from .conftest import REPO_ROOT, Lab
+from .test_recorder import expected_recap
 
 pytestmark = pytest.mark.lab
 
@@ -175,3 +176,24 @@ def test_profiles_select_exactly_the_planned_checks(
         c for c in plan[cls]["quarterly"] if c not in plan[cls]["monthly"]
     ]
     assert {m["name"] for m in quarterly["judged"][host.name]["courtops_metrics"]} == set(quarter_checks)
+
+
+def test_the_recorder_kept_every_result_of_the_lab_run(monthly: dict[str, Any]) -> None:
+    """The store alone gives back Ansible's own recap for every host of a real lab run."""
+    with Store(monthly["store"], create=False) as store:
+        run = store.get_run("latest", kind="inspect")
+        assert run.store_errors == 0
+        recorded = expected_recap(monthly["store"], run.id)
+    ansible = {
+        host: (
+            s["ok"],
+            s["changed"],
+            s["unreachable"],
+            s["failures"],
+            s["skipped"],
+            s["rescued"],
+            s["ignored"],
+        )
+        for host, s in monthly["stats"].items()
+    }
+    assert recorded == ansible
