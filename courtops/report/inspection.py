@@ -36,6 +36,8 @@ class Row:
     reading: str
     state: str
     remark: str
+    check: str = ""
+    value: float | None = None
 
 
 @dataclass
@@ -151,10 +153,21 @@ def _changes(current: list[Device], previous: list[Device]) -> dict[str, list[st
     }
 
 
+def _page_volume(current: list[Device], previous: list[Device]) -> None:
+    """Printers: the pages printed since the previous inspection (counter difference) beside the counter."""
+    before = {(d.name, r.item): r.value for d in previous for r in d.rows if r.check == "printer_counters"}
+    for d in current:
+        for r in d.rows:
+            old = before.get((d.name, r.item))
+            if r.check == "printer_counters" and r.value is not None and old is not None and r.value >= old:
+                r.reading += f"（较上次巡检 +{r.value - old:g} 页）"
+
+
 def build_inspection(store: Store, run: Run) -> dict[str, Any]:
     devices = _devices(store, run)
     previous_run = store.previous_run(run)
     previous = _devices(store, previous_run) if previous_run else []
+    _page_volume(devices, previous)
     totals = Counter(r.state for d in devices for r in d.rows)
     by_class: dict[str, Counter[str]] = defaultdict(Counter)
     for d in devices:

@@ -12,7 +12,7 @@ description:
   - Manual incidents (courtops incident open) are never closed automatically.
 options:
   hosts:
-    description: The hosts whose results to read (normally C(ansible_play_hosts_all)).
+    description: The hosts whose results to read; hosts that registered none are skipped (normally C(groups['all'])).
     type: list
     elements: str
     required: true
@@ -56,7 +56,9 @@ class ActionModule(ActionBase):
         metrics, systems = [], {}
         for host in args["hosts"]:
             values = hostvars.get(host, {})
-            registered = values.get(args["result_var"]) or {}
+            registered = values.get(args["result_var"])
+            if not registered:  # not in this inspection's scope
+                continue
             metrics.extend(registered.get("courtops_metrics") or [])
             systems[host] = str(values.get("asset_system") or "")
         try:

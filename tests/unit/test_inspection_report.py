@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ ASSETS = {
     "cam1": {"asset_class": "cameras", "asset_site": "main", "asset_parent": "nvr1"},
     "cam2": {"asset_class": "cameras", "asset_site": "main", "asset_parent": "nvr1"},
     "cam3": {"asset_class": "cameras", "asset_site": "liuhe", "asset_parent": "nvr9"},
+    "prn1": {"asset_class": "printers"},
 }
 
 
@@ -52,7 +54,8 @@ def record(store: Store, metrics: list[Metric], started: float) -> int:
 @pytest.fixture
 def store(tmp_path: Path):
     with Store(tmp_path / "s.sqlite3") as s:
-        record(s, [m("ct01-pc1", "disk", "磁盘使用率", "故障", "/", "磁盘空间不足", 95.0)], 1000.0)
+        record(s, [m("ct01-pc1", "disk", "磁盘使用率", "故障", "/", "磁盘空间不足", 95.0),
+                   m("prn1", "printer_counters", "打印计数", "正常", value=41000.0)], 1000.0)  # fmt: skip
         record(
             s,
             [
@@ -65,6 +68,7 @@ def store(tmp_path: Path):
                 m("cam1", "reachability", "网络连通性", "正常"),
                 m("cam2", "reachability", "网络连通性", "故障", remark="无响应"),
                 m("cam3", "reachability", "网络连通性", "正常"),
+                m("prn1", "printer_counters", "打印计数", "正常", value=43150.0),
             ],
             2000.0,
         )
@@ -83,14 +87,21 @@ def test_context(store: Store):
         ("liuhe", "nvr9", 1, 1, []),
         ("main", "nvr1", 2, 1, ["cam2"]),
     ]
-    assert ctx["totals"] == {"正常": 6, "告警": 1, "故障": 2, "未检": 0}
+    assert ctx["totals"] == {"正常": 7, "告警": 1, "故障": 2, "未检": 0}
+    printer = next(d for d in ctx["devices"] if d.name == "prn1")
+    assert printer.rows[0].reading == "43150页（较上次巡检 +2150 页）"
     assert any("ct01-pc1 磁盘使用率 /" in line for line in ctx["changes"]["resolved"])
     assert ctx["previous_run"] is not None
 
 
-def test_html_and_xlsx(store: Store, tmp_path: Path):
+def test_html_xlsx_and_pdf(store: Store, tmp_path: Path):
     run = store.get_run("latest", kind="inspect")
-    html, xlsx = write_report(REPORTS["inspection"], store, run, tmp_path / "out", ("html", "xlsx"))
+    html, pdf, xlsx = write_report(
+        REPORTS["inspection"], store, run, tmp_path / "out", ("html", "pdf", "xlsx")
+    )
+    pdf_text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for heading in ("日常巡检记录", "审判法庭就绪情况", "各设备巡检明细"):
+        assert heading in pdf_text
     text = html.read_text(encoding="utf-8")
     for heading in (
         "日常巡检记录",
