@@ -91,6 +91,8 @@ def _devices(store: Store, run: Run) -> list[Device]:
                 _reading(m),
                 str(labels["state"]),
                 str(labels.get("remark", "")),
+                m.name,
+                m.value,
             )
         )
     return sorted(devices.values(), key=lambda d: (d.system or "~", d.cls, d.name))

@@ -34,7 +34,8 @@ def m(
     remark: str = "",
     value: float | None = None,
 ) -> Metric:
-    return Metric(host=host, name=check, value=value, unit="%" if value is not None else "",
+    unit = "" if value is None else ("页" if check == "printer_counters" else "%")
+    return Metric(host=host, name=check, value=value, unit=unit,
                   labels={"title": title, "state": state, "item": item, "remark": remark})  # fmt: skip
 
 
