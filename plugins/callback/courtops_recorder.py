@@ -33,6 +33,15 @@ options:
     default: ""
     env: [{name: COURTOPS_RUN_KIND}]
     ini: [{section: callback_courtops_recorder, key: run_kind}]
+  scope_vars:
+    description: >-
+      extra variables (-e) that belong to a run's scope, so that a run is compared with the previous
+      run of the same scope (e.g. a monthly inspection with the previous monthly one).
+    type: list
+    elements: str
+    default: [profile, target]
+    env: [{name: COURTOPS_RECORDER_SCOPE_VARS}]
+    ini: [{section: callback_courtops_recorder, key: scope_vars}]
   flush_interval:
     description: seconds between commits; the most a kill -9 can lose.
     type: float
@@ -70,6 +79,7 @@ options:
 
 import atexit
 import getpass
+import json
 import queue
 import socket
 import subprocess
@@ -276,6 +286,24 @@ class CallbackModule(CallbackBase):
                 display.error(f"courtops_recorder: cannot write {self.error_file} either: {exc}")
 
     # -- run -------------------------------------------------------------------------------
+    def _scope_vars(self, extra_vars: Any) -> str:
+        """`name=value` of the scope variables given with -e (key=value or JSON; @files are not read)."""
+        wanted, found = set(self.get_option("scope_vars") or ()), {}
+        for item in extra_vars or ():
+            text = str(item).strip()
+            if text.startswith("@"):
+                continue
+            try:
+                pairs = (
+                    json.loads(text)
+                    if text.startswith("{")
+                    else dict(part.split("=", 1) for part in text.split() if "=" in part)
+                )
+            except ValueError:
+                continue
+            found.update({k: str(v) for k, v in pairs.items() if k in wanted})
+        return ",".join(f"{k}={found[k]}" for k in sorted(found))
+
     def v2_playbook_on_start(self, playbook: Any) -> None:
         # `ansible-playbook a.yml b.yml`: one run per playbook (stats closed the previous one)
         self._finish("ok")
@@ -290,7 +318,7 @@ class CallbackModule(CallbackBase):
         info = RunInfo(
             uuid=str(uuid.uuid4()),
             kind=kind,
-            scope="|".join((kind, path, inventory, limit, tags)),
+            scope="|".join((kind, path, inventory, limit, tags, self._scope_vars(args.get("extra_vars")))),
             playbook=path,
             inventory=inventory,
             limit_expr=limit,

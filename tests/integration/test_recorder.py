@@ -270,3 +270,19 @@ def test_two_playbooks_in_one_call_are_two_runs(tmp_path: Path) -> None:
         runs = st.runs()
         assert [r.status for r in runs] == ["ok", "ok"]
         assert [len(st.task_results(r.id)) for r in runs] == [3, 3]
+
+
+def test_scope_variables_keep_profiles_apart(tmp_path: Path) -> None:
+    """A monthly inspection is compared with the previous monthly one, not with a quarterly one."""
+    store = tmp_path / "s.sqlite3"
+    for extra in ("profile=monthly", '{"profile": "quarterly", "unrelated": 1}', "profile=monthly other=x"):
+        assert run_playbook(store, "simple.yml", "-e", extra).returncode == 0
+    with Store(store, create=False) as st:
+        runs = sorted(st.runs(), key=lambda r: r.id)
+        previous = st.previous_run(runs[-1])
+    assert [r.scope.rsplit("|", 1)[1] for r in runs] == [
+        "profile=monthly",
+        "profile=quarterly",
+        "profile=monthly",
+    ]
+    assert previous is not None and previous.id == runs[0].id
