@@ -7,18 +7,32 @@ import csv
 import json
 import sys
 
+from courtops.cli import UserError
 from courtops.findings import EXPORT_KEYS
+from courtops.store import Store, StoreError
 from courtops.store.cli_args import add_store_args, open_run
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("findings", help="export the findings of a run (JSON / CSV)")
+    p = sub.add_parser(
+        "findings",
+        help="export the findings of a run (JSON / CSV); default: the newest run that has findings",
+    )
     add_store_args(p)
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.run == "latest" and not args.kind:
+        # "the latest findings": the newest run that has any, not a later inspection without findings
+        try:
+            with Store(args.store, create=False) as probe:
+                newest = probe.latest_run_with_findings()
+        except StoreError as exc:
+            raise UserError(str(exc)) from exc
+        if newest is not None:
+            args.run = str(newest.id)
     store, chosen = open_run(args)
     with store:
         rows = [f.export() for f in store.findings(chosen.id)]

@@ -448,6 +448,14 @@ class Store:
             out.append(TaskResult(**d))
         return out
 
+    def latest_run_with_findings(self) -> Run | None:
+        """The newest run that recorded at least one finding (an audit, whatever its playbook)."""
+        row = self.db.execute(
+            "SELECT * FROM runs WHERE EXISTS (SELECT 1 FROM findings WHERE findings.run_id = runs.id)"
+            " ORDER BY started_at DESC, id DESC LIMIT 1"
+        ).fetchone()
+        return _run(row) if row else None
+
     def status_counts(self, run_id: int) -> dict[str, dict[str, int]]:
         """Per host: how many results of each status were recorded."""
         out: dict[str, dict[str, int]] = {}

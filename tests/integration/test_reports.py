@@ -236,3 +236,18 @@ def test_a_run_without_findings_is_a_clear_error(tmp_path: Path, capsys: pytest.
     assert main(["report", "--store", str(store), "--out", str(tmp_path / "out")]) == 2
     assert "no runs recorded of kind 'audit'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_findings_default_to_the_newest_run_that_has_any(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An inspection after the audit records no findings; `courtops findings` still exports the audit's."""
+    store = tmp_path / "s.sqlite3"
+    with Store(store) as st:
+        audit = st.start_run(RunInfo(uuid="audit-1", kind="audit", started_at=100.0))
+        st.add_findings(audit, [Finding(host="pc-a", platform="linux_deb", control_id="L3-CES1-02", clause="8.1.4.1 b)",
+                                        verdict="不符合", record="经现场核查：…", expected="e", actual="a")])  # fmt: skip
+        st.start_run(RunInfo(uuid="inspect-1", kind="inspect", started_at=200.0))
+    assert main(["findings", "--store", str(store), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["host"], r["control_id"], r["verdict"]) for r in rows] == [("pc-a", "L3-CES1-02", "不符合")]
