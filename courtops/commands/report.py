@@ -30,7 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--report", choices=sorted(REPORTS), default="dengbao", help="which report (default dengbao)"
     )
-    p.add_argument("--format", type=_formats, default=FORMATS, help="comma list: html,xlsx,pdf (default all)")
+    p.add_argument(
+        "--format", type=_formats, help="comma list: html,xlsx,pdf (default: every format the report has)"
+    )
     p.add_argument("--out", type=Path, help="output directory (default reports/<date>-run<id>/)")
     p.set_defaults(func=run)
 
@@ -49,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
         day = dt.datetime.fromtimestamp(chosen.started_at).strftime("%Y-%m-%d")
         out = args.out or REPO_ROOT / "reports" / f"{day}-run{chosen.id}"
         try:
-            written = write_report(spec, store, chosen, out, args.format)
+            formats = args.format or tuple(f for f in FORMATS if f != "xlsx" or spec.xlsx)
+            written = write_report(spec, store, chosen, out, formats)
         except ReportError as exc:
             raise UserError(str(exc)) from exc
     for path in written:

@@ -7,6 +7,7 @@ the quarterly service report) is one more ``ReportSpec``: a context builder, a t
 
 from courtops.report.inspection import build_inspection, write_inspection
 from courtops.report.model import build_dengbao
+from courtops.report.quarterly import build_quarterly
 from courtops.report.render import ReportError, ReportSpec, write_report
 from courtops.report.xlsx import write_records
 
@@ -28,6 +29,13 @@ REPORTS: dict[str, ReportSpec] = {
         xlsx=write_inspection,
         run_kind="inspect",
         has_data=lambda store, run: any("state" in m.labels for m in store.metrics(run.id)),
+    ),
+    "quarterly": ReportSpec(
+        name="quarterly",
+        title="季度运维服务报告",
+        template="quarterly.html.j2",
+        build=build_quarterly,
+        run_kind="inspect",  # the quarter of the latest inspection (or of --run ID)
     ),
 }
 
