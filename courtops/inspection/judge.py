@@ -96,10 +96,15 @@ class _Judge:
             raise Unreadable("未取得设备探测数据")
         return data
 
-    def snmp(self, key: str) -> Any:
+    def snmp_answer(self) -> dict[str, Any]:
+        """What the device answered over SNMP; no answer → 未检."""
         snmp = self.probe().get("snmp")
         if not isinstance(snmp, dict) or snmp.get("error"):
             raise Unreadable(f"SNMP 无响应: {(snmp or {}).get('error', '未查询')}")
+        return snmp
+
+    def snmp(self, key: str) -> Any:
+        snmp = self.snmp_answer()
         if key not in snmp or snmp[key] in (None, [], {}):
             raise Unreadable(f"SNMP 未返回 {key}")
         return snmp[key]
@@ -345,7 +350,7 @@ class _Judge:
         return out
 
     def printer_alerts(self) -> list[CheckResult]:
-        alerts = self.snmp("alerts") if self.probe().get("snmp", {}).get("alerts") else []
+        alerts = self.snmp_answer().get("alerts") or []  # no SNMP answer is 未检, never "no alerts"
         if not alerts:
             return [self.result("printer_alerts", NORMAL, text="无告警")]
         return [

@@ -170,6 +170,8 @@ def device(snmp=None, icmp=True, tcp=None):
             "printer_status",
             {("printer_status", ""): UNCHECKED},
         ),
+        ({"error": "timeout"}, "printer_alerts", {("printer_alerts", ""): UNCHECKED}),
+        ({"sysDescr": "HP", "alerts": []}, "printer_alerts", {("printer_alerts", ""): NORMAL}),
     ],
 )
 def test_snmp_device_readings(snmp, check, expected):
