@@ -15,13 +15,12 @@ import yaml
 from courtops.lab import netns
 from courtops.lab.config import LabConfig
 from courtops.lab.plan import HostSpec, LabPlan
+from courtops.ledger import schema
 
-ZONES = ("intranet", "extranet", "finance", "courtroom", "management")
-CLASSES = (
-    "pcs", "servers", "network", "nvr", "cameras", "printers", "scanners", "courtroom_av", "meeting",
-    "police", "execution_command", "video_aggregation", "security_appliance",
-)  # fmt: skip
-PLATFORMS = ("windows", "linux_deb", "linux_rpm", "vrp", "comware", "ios", "snmp_device")
+# the inventory group contract, from the ledger schema (the same names as inventory/court)
+ZONES = tuple(schema.ZONES)
+CLASSES = tuple(schema.CLASSES)
+PLATFORMS = tuple(schema.PLATFORMS)
 
 #: lab-only device credential (generated inventory is git-ignored; the simulators accept only this)
 NETWORK_USER = "labops"

@@ -43,17 +43,18 @@ from ansible.plugins.action import ActionBase
 
 try:
     from courtops.inspection.judge import judge
-    from courtops.inspection.plan import CHECK_PLATFORMS, PlanError, checks_for
+    from courtops.inspection.plan import PlanError, checks_for
     from courtops.inspection.result import worst
+    from courtops.ledger import schema
 except ImportError:  # a checkout without `make setup`
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from courtops.inspection.judge import judge
-    from courtops.inspection.plan import CHECK_PLATFORMS, PlanError, checks_for
+    from courtops.inspection.plan import PlanError, checks_for
     from courtops.inspection.result import worst
+    from courtops.ledger import schema
 
-CLASSES = ("pcs", "servers", "network", "nvr", "cameras", "printers", "scanners", "courtroom_av", "meeting",
-           "police", "execution_command", "video_aggregation", "security_appliance")  # fmt: skip
-PLATFORMS = tuple(sorted({p for platforms in CHECK_PLATFORMS.values() for p in platforms}))
+CLASSES = tuple(schema.CLASSES)  # the inventory group contract, from the ledger schema
+PLATFORMS = tuple(schema.PLATFORMS)
 
 
 class ActionModule(ActionBase):
