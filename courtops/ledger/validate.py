@@ -7,16 +7,17 @@ gets every asset or a non-empty error list.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import netaddr
 
+from courtops.formula_guard import looks_like_formula
 from courtops.ledger import schema
 from courtops.ledger.plan import AddressPlan
+from courtops.ledger.records import split_records
 
 _HOSTNAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 _ENCODINGS = ("utf-8-sig", "gb18030")  # Excel saves CSV as UTF-8 with BOM or as GBK on zh-CN Windows
@@ -97,6 +98,23 @@ def _header_key(cell: str) -> str | None:
     return None
 
 
+def _duplicate_columns(header: list[str], keys: list[str | None], error: Callable[[str], None]) -> None:
+    """A column given twice (also as 重要程度 and criticality) is an error: which one would count?"""
+    seen: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        if key is None:
+            continue
+        if key in seen:
+            first = seen[key]
+            error(
+                f"column {schema.COLUMN_BY_KEY[key].label} ({key}) appears twice: "
+                f"{header[first].strip()!r} (column {first + 1}) and {header[index].strip()!r} "
+                f"(column {index + 1}); keep one"
+            )
+        else:
+            seen[key] = index
+
+
 def _normalise_mac(value: str) -> str:
     eui = netaddr.EUI(value)  # raises AddrFormatError
     if eui.version != 48:
@@ -120,19 +138,35 @@ def read_ledger(path: Path | str, plan: AddressPlan) -> LedgerResult:
         error(1, "the file is neither UTF-8 nor GB18030 text; save it from Excel as CSV (UTF-8)")
         return result
 
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if not header:
-        error(1, "the ledger is empty (no header row)")
+    records, bad_lines = split_records(text)
+    for bad in bad_lines:
+        error(bad.line, bad.message)
+    first = next((r for r in records if not r.blank), None)
+    if first is None:
+        if not bad_lines:
+            error(1, "the ledger is empty (no header row)")
         return result
+    if first.line != 1:
+        if not any(b.line < first.line for b in bad_lines):
+            error(
+                1,
+                f"line 1 is blank: the header row (column names) must be the first line; "
+                f"the first non-blank line is {first.line}",
+            )
+        return result
+    header = first.cells
     keys = [_header_key(cell) for cell in header]
     for cell, key in zip(header, keys, strict=True):
         if key is None and cell.strip():
             result.warnings.append(LedgerError(path, 1, f"unknown column {cell.strip()!r} is ignored"))
+    header_problems: list[str] = []
+    _duplicate_columns(header, keys, header_problems.append)
     missing = [c for c in schema.COLUMNS if c.required and c.key not in keys]
-    for column in missing:
-        error(1, f"missing required column {column.label} ({column.key})")
-    if missing:
+    header_problems += [f"missing required column {c.label} ({c.key})" for c in missing]
+    if header_problems:
+        for message in header_problems:
+            error(1, message)
+        result.errors.sort(key=lambda e: e.line)
         return result
 
     vocab = {
@@ -149,14 +183,25 @@ def read_ledger(path: Path | str, plan: AddressPlan) -> LedgerResult:
             error(line, f"duplicate {kind} {value!r} (first on line {seen})")
 
     parents: list[tuple[int, str]] = []
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
+    for record in records[1:]:
+        line, row = record.line, record.cells
+        if record.blank:
             continue  # blank lines are harmless
         if len(row) > len(keys):
             error(line, f"{len(row)} fields but the header has {len(keys)} (an unquoted comma?)")
             continue
         values = {k: row[i].strip() for i, k in enumerate(keys) if k is not None and i < len(row)}
+        for i, key in enumerate(keys):
+            if key is not None and i < len(row) and looks_like_formula(row[i]):
+                column = schema.COLUMN_BY_KEY[key]
+                result.warnings.append(
+                    LedgerError(
+                        path,
+                        line,
+                        f"{column.label} ({key}) {row[i]!r} starts like a spreadsheet "
+                        "formula; reports write it as text, prefixed with '",
+                    )
+                )
         problems_before = len(result.errors)
 
         for column in schema.COLUMNS:

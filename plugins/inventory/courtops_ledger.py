@@ -48,6 +48,7 @@ from pathlib import Path
 
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Constructable
+from ansible.utils.display import Display
 
 try:
     from courtops.ledger import load_plan, read_ledger
@@ -59,6 +60,8 @@ except ImportError:  # running from a checkout without `make setup`: use the rep
 
 #: How many problems the error message lists before summarising (the CLI lists them all).
 MAX_LISTED = 50
+
+display = Display()
 
 
 class InventoryModule(BaseInventoryPlugin, Constructable):
@@ -79,6 +82,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
         except PlanError as exc:
             raise AnsibleParserError(f"courtops_ledger: invalid address plan:\n{exc}") from exc
         result = read_ledger(ledger_path, plan)
+        for warning in result.warnings:
+            display.warning(f"courtops_ledger: {warning}")
         if result.errors:
             listed = "\n".join(str(e) for e in result.errors[:MAX_LISTED])
             more = len(result.errors) - MAX_LISTED

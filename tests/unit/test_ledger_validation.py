@@ -194,3 +194,115 @@ def test_cli_check_accepts_the_example():
     proc = run_tool("courtops", "ledger", "check")
     assert proc.returncode == 0, proc.stderr
     assert "devices OK" in proc.stdout
+
+
+# -- issue 16.1: no row is ever dropped silently -------------------------------------------------
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def test_open_quote_in_last_column_is_an_error_not_306_lost_devices(tmp_path, plan):
+    """The reproduction from the issue: sed '1102s/,FY001101$/,"FY001101/' assets.csv."""
+    lines = _lines(LEDGER)
+    assert lines[1101].endswith(",FY001101")
+    lines[1101] = lines[1101][: -len("FY001101")] + '"FY001101'
+    path = tmp_path / "q.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = read_ledger(path, plan)
+    assert not result.ok
+    assert str(result.errors[0]).startswith(f'{path}:1102: a quote (") opened on this line is never closed')
+    proc = run_tool("courtops", "ledger", "check", str(path))
+    assert proc.returncode == 1
+    assert "devices OK" not in proc.stdout
+    assert f"{path}:1102: " in proc.stderr
+
+
+def test_open_quote_with_more_than_128_kb_after_it_is_an_error_not_a_crash(tmp_path, plan):
+    lines = _lines(LEDGER)
+    head, _, number = lines[100].rpartition(",")
+    lines[100] = f'{head},"{number}'  # the last cell of line 101 opens a quote
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert len("\n".join(lines[101:])) > 128 * 1024  # csv's field size limit: the old reader crashed
+    proc = run_tool("courtops", "ledger", "check", str(path))
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert f"{path}:101: a quote" in proc.stderr
+
+
+def test_mid_row_quote_errors_at_the_line_where_it_opened_and_names_the_lost_rows(tmp_path, plan, rows):
+    bad = [list(r) for r in rows]
+    text = "\n".join(",".join(r) for r in bad).split("\n")
+    loc = col(rows, "位置")
+    cells = text[49].split(",")
+    cells[loc] = '"' + cells[loc]  # opens on line 50 ...
+    text[49] = ",".join(cells)
+    cells = text[52].split(",")
+    cells[loc] = cells[loc] + '"'  # ... and a stray quote closes it on line 53
+    text[52] = ",".join(cells)
+    path = tmp_path / "mid.csv"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    errors = [str(e) for e in read_ledger(path, plan).errors]
+    assert errors[0].startswith(f"{path}:50: a quoted cell opened on this line runs on to line 53")
+    assert "lines 51–53 (3 device row(s)) would be lost" in errors[0]
+
+
+def test_a_cell_holding_a_line_break_is_an_error_that_says_so(tmp_path, plan, rows):
+    bad = mutate(rows, 7, "位置", "第一法庭\n北侧")
+    result = read_ledger(write(tmp_path, bad), plan)
+    assert [e.line for e in result.errors] == [7]
+    assert "runs on to line 8: a cell may not hold a line break" in result.errors[0].message
+
+
+@pytest.mark.parametrize("english", ["criticality", "重要程度(criticality)", "Criticality"])
+def test_duplicated_column_also_across_chinese_and_english_is_an_error(tmp_path, plan, rows, english):
+    bad = [[*r, r[col(rows, "重要程度")]] for r in rows]
+    bad[0][-1] = english
+    errors = errors_of(tmp_path, bad, plan)
+    assert errors == [
+        f"{tmp_path / 'ledger.csv'}:1: column 重要程度 (criticality) appears twice: '重要程度' "
+        f"(column {col(rows, '重要程度') + 1}) and {english!r} (column {len(rows[0]) + 1}); keep one"
+    ]
+
+
+def test_leading_blank_line_is_named_not_called_empty(tmp_path, plan, rows):
+    path = write(tmp_path, [[], *rows])
+    errors = [str(e) for e in read_ledger(path, plan).errors]
+    assert errors == [
+        f"{path}:1: line 1 is blank: the header row (column names) must be the first line; "
+        "the first non-blank line is 2"
+    ]
+    empty = tmp_path / "empty.csv"
+    empty.write_text("\n\n", encoding="utf-8")
+    assert [str(e) for e in read_ledger(empty, plan).errors] == [
+        f"{empty}:1: the ledger is empty (no header row)"
+    ]
+
+
+def test_inventory_plugin_refuses_a_ledger_with_an_open_quote(tmp_path):
+    inv = tmp_path / "inv"
+    inv.mkdir()
+    lines = _lines(LEDGER)
+    lines[1101] = lines[1101][: -len("FY001101")] + '"FY001101'
+    (inv / "assets.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (inv / "address_plan.yml").write_text(PLAN.read_text(encoding="utf-8"), encoding="utf-8")
+    (inv / "court.courtops_ledger.yml").write_text("plugin: courtops_ledger\n", encoding="utf-8")
+    proc = run_tool(
+        "ansible-inventory", "-i", str(inv), "--list", env={"ANSIBLE_INVENTORY_UNPARSED_FAILED": "1"}
+    )
+    assert proc.returncode != 0
+    assert "assets.csv:1102: a quote" in proc.stderr
+
+
+def test_formula_like_cells_are_warned_about(tmp_path, plan, rows):
+    path = write(tmp_path, mutate(rows, 9, "位置", '=HYPERLINK("http://x","点此")'))
+    result = read_ledger(path, plan)
+    assert result.ok  # a warning, not an error: the text is kept, reports write it inert
+    assert [(w.line, "位置 (location)" in w.message and "formula" in w.message) for w in result.warnings] == [
+        (9, True)
+    ]
+    proc = run_tool("courtops", "ledger", "check", str(path))
+    assert proc.returncode == 0
+    assert f"warning: {path}:9: 位置 (location)" in proc.stderr
