@@ -9,6 +9,7 @@ import sys
 
 from courtops.cli import UserError
 from courtops.findings import EXPORT_KEYS
+from courtops.formula_guard import neutralise_mapping
 from courtops.store import Store, StoreError
 from courtops.store.cli_args import add_store_args, open_run
 
@@ -44,5 +45,5 @@ def run(args: argparse.Namespace) -> int:
         columns = list(rows[0]) if rows else list(EXPORT_KEYS)
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(neutralise_mapping(r) for r in rows)  # text never runs as a formula
     return 0

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import netaddr
 
+from courtops.formula_guard import neutralise_row
 from courtops.ledger import schema
 from courtops.ledger.plan import AddressPlan
 
@@ -535,5 +536,7 @@ def to_csv(rows: list[Row]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([c.label for c in schema.COLUMNS])
     for row in rows:
-        writer.writerow([getattr(row, "cls" if c.key == "class" else c.key) for c in schema.COLUMNS])
+        writer.writerow(
+            neutralise_row([getattr(row, "cls" if c.key == "class" else c.key) for c in schema.COLUMNS])
+        )
     return out.getvalue()

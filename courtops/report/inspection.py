@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from courtops.formula_guard import neutralise_row
 from courtops.inspection.result import FAULT, NORMAL, SEVERITY, UNCHECKED, WARNING, worst
 from courtops.report.model import RUN_STATUS
 from courtops.report.xlsx import sheet_title
@@ -206,34 +207,40 @@ def write_inspection(context: dict[str, Any], path: Path) -> None:
     taken: set[str] = set()
     summary = wb.active
     summary.title = sheet_title("汇总", taken)
-    summary.append(["设备类别", *STATE_ORDER])
+    _append(summary, ["设备类别", *STATE_ORDER])
     for name, counts in context["by_class"]:
-        summary.append([name, *(counts[s] for s in STATE_ORDER)])
+        _append(summary, [name, *(counts[s] for s in STATE_ORDER)])
     by_class: dict[str, list[Device]] = defaultdict(list)
     for d in context["devices"]:
         by_class[CLASS_NAMES.get(d.cls, d.cls or "其他")].append(d)
     for name, devices in by_class.items():
         ws = wb.create_sheet(sheet_title(name, taken))
-        ws.append(["设备", "IP", "所属系统", "位置", "巡检项", "对象", "读数", "状态", "备注"])
+        _append(ws, ["设备", "IP", "所属系统", "位置", "巡检项", "对象", "读数", "状态", "备注"])
         for d in devices:
             for r in d.rows:
-                ws.append(
-                    [d.name, d.address, d.system, d.location, r.title, r.item, r.reading, r.state, r.remark]
+                _append(
+                    ws,
+                    [d.name, d.address, d.system, d.location, r.title, r.item, r.reading, r.state, r.remark],
                 )
                 if r.state in _FILLS:
                     ws.cell(row=ws.max_row, column=8).fill = _FILLS[r.state]
         for col, width in zip("ABCDEFGHI", (22, 14, 14, 24, 14, 16, 26, 8, 36), strict=True):
             ws.column_dimensions[col].width = width
     cams = wb.create_sheet(sheet_title("摄像机在线", taken))
-    cams.append(["站点", "硬盘录像机", "摄像机", "在线", "离线"])
+    _append(cams, ["站点", "硬盘录像机", "摄像机", "在线", "离线"])
     for c in context["cameras"]:
-        cams.append([c["site"], c["nvr"], c["total"], c["online"], "、".join(c["offline"])])
+        _append(cams, [c["site"], c["nvr"], c["total"], c["online"], "、".join(c["offline"])])
     rooms = wb.create_sheet(sheet_title("法庭就绪", taken))
-    rooms.append(["法庭", "状态", "设备数", "问题"])
+    _append(rooms, ["法庭", "状态", "设备数", "问题"])
     for room in context["courtrooms"]:
-        rooms.append([room["id"], room["status"], room["devices"], "；".join(room["problems"])])
+        _append(rooms, [room["id"], room["status"], room["devices"], "；".join(room["problems"])])
     for ws in wb.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True)
     wb.save(path)
+
+
+def _append(ws: Any, values: list[Any]) -> None:
+    # Device, ledger and reading text may start with = + - @: written as text, never as a formula.
+    ws.append(neutralise_row(values))

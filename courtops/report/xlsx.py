@@ -13,6 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from courtops.formula_guard import neutralise, neutralise_row
 from courtops.report.model import Asset
 from courtops.report.render import fmt_score
 
@@ -41,7 +42,7 @@ def sheet_title(name: str, taken: set[str]) -> str:
 
 
 def _cell(ws: WriteOnlyWorksheet, value: Any, *, bold: bool = False, fill: Any = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = WriteOnlyCell(ws, value=neutralise(value))
     cell.alignment = _WRAP
     if bold:
         cell.font = _BOLD
@@ -58,7 +59,7 @@ def write_records(context: dict[str, Any], path: Path) -> None:
     summary.append([_cell(summary, "非官方估算，仅供整改参考", bold=True)])
     summary.append([_cell(summary, h, bold=True, fill=_HEAD_FILL) for h in ("安全层面", "控制点", "得分")])
     for p in context["points"]:
-        summary.append([p.layer, p.control_point, fmt_score(p.score)])
+        summary.append(neutralise_row([p.layer, p.control_point, fmt_score(p.score)]))
     asset: Asset
     for asset in context["assets"]:
         ws = wb.create_sheet(sheet_title(asset.name, taken))
@@ -72,13 +73,15 @@ def write_records(context: dict[str, Any], path: Path) -> None:
             # only the long texts wrap and only problem verdicts are coloured.
             fill = _VERDICT_FILL.get(f.verdict)
             ws.append(
-                [
-                    f.control_point,
-                    _cell(ws, item),
-                    _cell(ws, f.record),
-                    _cell(ws, f.verdict, fill=fill) if fill else f.verdict,
-                    f.weight,
-                    f.control_id,
-                ]
+                neutralise_row(
+                    [
+                        f.control_point,
+                        _cell(ws, item),
+                        _cell(ws, f.record),
+                        _cell(ws, f.verdict, fill=fill) if fill else f.verdict,
+                        f.weight,
+                        f.control_id,
+                    ]
+                )
             )
     wb.save(path)
