@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     if args.run == "latest" and not args.kind:
         # "the latest findings": the newest run that has any, not a later inspection without findings
         try:
-            with Store(args.store, create=False) as probe:
+            with Store(args.store, readonly=True) as probe:
                 newest = probe.latest_run_with_findings()
         except StoreError as exc:
             raise UserError(str(exc)) from exc

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from datetime import datetime
 
 from courtops.cli import UserError
+from courtops.court_time import ZONE_NAME, fmt_minute
 from courtops.inspection.incidents import MANUAL
-from courtops.store import Incident, Store, StoreError
+from courtops.store import Incident, IncidentError, Store, StoreError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,24 +38,21 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                 "close": "closed_at"}[name])  # fmt: skip
 
 
-def _store(args: argparse.Namespace) -> Store:
+def _store(args: argparse.Namespace, *, readonly: bool = False) -> Store:
     try:
-        return Store(args.store)
+        return Store(args.store, readonly=readonly)
     except StoreError as exc:
         raise UserError(str(exc)) from exc
 
 
-def _when(stamp: float | None) -> str:
-    return datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M") if stamp else "—"
-
-
 def _list(args: argparse.Namespace) -> int:
-    with _store(args) as store:
+    with _store(args, readonly=True) as store:
         incidents = store.incidents(open_only=args.open)
+    print(f"# 时间均为{ZONE_NAME}")
     print("编号\t设备\t系统\t检查项\t开启时间\t响应时间\t升级时间\t关闭时间\t描述")
     for i in incidents:
-        print("\t".join([str(i.id), i.device, i.system or "—", i.check_name, _when(i.opened_at),
-                         _when(i.responded_at), _when(i.escalated_at), _when(i.closed_at), i.message]))  # fmt: skip
+        times = [fmt_minute(t) for t in (i.opened_at, i.responded_at, i.escalated_at, i.closed_at)]
+        print("\t".join([str(i.id), i.device, i.system or "—", i.check_name, *times, i.message]))
     return 0
 
 
@@ -77,7 +74,8 @@ def _open(args: argparse.Namespace) -> int:
 
 def _stamp(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        if not any(i.id == args.id for i in store.incidents()):
-            raise UserError(f"no incident {args.id}")
-        store.update_incident(args.id, **{args.field: time.time()})
+        try:
+            store.update_incident(args.id, **{args.field: time.time()})
+        except IncidentError as exc:  # a repeat or a step out of order: the recorded time is kept
+            raise UserError(str(exc)) from exc
     return 0

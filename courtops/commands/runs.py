@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     try:
-        store = Store(args.store, create=False)
+        store = Store(args.store, readonly=True)
     except StoreError as exc:
         raise UserError(str(exc)) from exc
     with store:

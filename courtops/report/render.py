@@ -7,7 +7,6 @@ optionally, an XLSX writer. PDF is the same HTML printed by headless Chromium.
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import subprocess
 import tempfile
@@ -18,6 +17,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from courtops.court_time import CST as CST  # re-exported: reports import the zone from here
+from courtops.court_time import fmt_time
 from courtops.store import Run, Store
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -33,18 +34,10 @@ CHROMIUM_FLAGS = (
 )
 #: Above this many 差距分析 rows the PDF shows them folded per 测评项 (see _gap_groups.html.j2).
 PRINT_MAX_ROWS = 1500
-CST = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
 class ReportError(Exception):
     """A report could not be produced (missing Chromium, failed print, ...)."""
-
-
-def fmt_time(ts: float | None) -> str:
-    """Beijing time: the court reads local time."""
-    if ts is None:
-        return "—"
-    return dt.datetime.fromtimestamp(ts, CST).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def fmt_score(value: float | None, digits: int = 2) -> str:

@@ -19,7 +19,7 @@ def add_store_args(parser: argparse.ArgumentParser) -> None:
 
 def open_run(args: argparse.Namespace) -> tuple[Store, Run]:
     try:
-        store = Store(args.store, create=False)
+        store = Store(args.store, readonly=True)  # a reader: never migrates, never writes
         return store, store.get_run(args.run, kind=args.kind)
     except StoreError as exc:
         raise UserError(str(exc)) from exc

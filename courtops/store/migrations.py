@@ -141,6 +141,38 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX incidents_open ON incidents (device, check_name, closed_at);
     """,
+    # 2: incidents are append-only (issue 16.8): a recorded time is never changed, the steps go
+    # open → responded → escalated → closed and never backwards, a closed incident is final, and no
+    # incident is deleted. Store.update_incident checks the same and explains; this is the backstop.
+    """
+    CREATE TRIGGER incidents_times_are_final BEFORE UPDATE ON incidents
+    WHEN NEW.opened_at IS NOT OLD.opened_at
+      OR (OLD.responded_at IS NOT NULL AND NEW.responded_at IS NOT OLD.responded_at)
+      OR (OLD.escalated_at IS NOT NULL AND NEW.escalated_at IS NOT OLD.escalated_at)
+      OR (OLD.closed_at IS NOT NULL AND (NEW.closed_at IS NOT OLD.closed_at
+          OR NEW.responded_at IS NOT OLD.responded_at OR NEW.escalated_at IS NOT OLD.escalated_at))
+    BEGIN
+        SELECT RAISE(ABORT, 'incidents are append-only: a recorded time is never changed');
+    END;
+
+    CREATE TRIGGER incidents_steps_in_order BEFORE UPDATE ON incidents
+    WHEN NEW.responded_at < NEW.opened_at
+      OR NEW.escalated_at < COALESCE(NEW.responded_at, NEW.opened_at)
+      OR (NEW.escalated_at IS NOT NULL AND NEW.responded_at IS NULL)
+      OR NEW.closed_at < MAX(NEW.opened_at, COALESCE(NEW.responded_at, 0), COALESCE(NEW.escalated_at, 0))
+    BEGIN
+        SELECT RAISE(ABORT, 'incident steps go open → responded → escalated → closed, never backwards');
+    END;
+
+    CREATE TRIGGER incidents_are_kept BEFORE DELETE ON incidents
+    BEGIN
+        SELECT RAISE(ABORT, 'incidents are append-only: an incident is never deleted');
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
+#: The oldest schema read-only commands understand. Readers never migrate, so a migration that adds
+#: something readers query (a column, a table) raises this to its own number; one that only adds
+#: constraints (2) does not.
+READABLE_FROM = 1

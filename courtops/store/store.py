@@ -23,7 +23,7 @@ from typing import Any
 
 from courtops import REPO_ROOT
 from courtops.findings import Finding
-from courtops.store.migrations import MIGRATIONS
+from courtops.store.migrations import MIGRATIONS, READABLE_FROM
 
 #: Environment variable naming the store file (the callback's `store` option reads it too).
 STORE_ENV = "COURTOPS_STORE"
@@ -34,6 +34,17 @@ _FINDING_COLUMNS = tuple(f.name for f in fields(Finding) if f.name != "evidence"
 
 class StoreError(Exception):
     """The store cannot be opened or is from a newer courtops (schema version too high)."""
+
+
+class IncidentError(StoreError):
+    """A one-way incident transition was repeated or reversed; the message shows the recorded time."""
+
+
+#: Tables every courtops store has since schema version 1: how a reader knows the file is a store.
+STORE_TABLES = frozenset({"runs", "hosts", "task_results", "findings", "metrics", "incidents"})
+#: The incident's one-way steps: open → responded → (escalated) → closed. Each time is set once.
+INCIDENT_STEPS = ("responded_at", "escalated_at", "closed_at")
+_STEP_NAMES = {"responded_at": "responded", "escalated_at": "escalated", "closed_at": "closed"}
 
 
 def default_path() -> Path:
@@ -171,21 +182,37 @@ class Incident:
 
 
 class Store:
-    """A connection to one store file. Not shared between threads: open one per thread."""
+    """A connection to one store file. Not shared between threads: open one per thread.
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
+    ``readonly=True`` is for every command that only reads (runs, report, findings, incident list):
+    the file is opened read-only, never migrated, never switched to WAL, and refused unless it is a
+    courtops store of a schema this courtops can read. Only writers (the recorder, the incident
+    commands) create, migrate and switch the store to WAL.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, create: bool = True, readonly: bool = False
+    ) -> None:
         self.path = Path(path) if path is not None else default_path()
-        if not create and not self.path.exists():
+        self.readonly = readonly
+        if (readonly or not create) and not self.path.exists():
             raise StoreError(f"{self.path}: no results store here (run a playbook with the recorder first)")
+        if readonly:
+            self.db = _open_readonly(self.path)
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: we issue BEGIN/COMMIT ourselves (one transaction per batch).
             self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
             self.db.row_factory = sqlite3.Row
+            _refuse_foreign(self.db, self.path)  # before WAL: another application's file stays as it is
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.migrate()
+        except StoreError:
+            self.db.close()
+            raise
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{self.path}: cannot open the results store: {exc}") from exc
 
@@ -205,6 +232,8 @@ class Store:
 
     def migrate(self, target: int | None = None) -> None:
         """Bring the schema to ``target`` (default: the newest), one migration per transaction."""
+        if self.readonly:
+            raise StoreError(f"{self.path}: opened read-only; only writers migrate the store")
         target = len(MIGRATIONS) if target is None else target
         current = self.version
         if current > len(MIGRATIONS):
@@ -384,12 +413,23 @@ class Store:
             return int(cur.lastrowid or 0)
 
     def update_incident(self, incident_id: int, **changes: Any) -> None:
-        allowed = {f.name for f in fields(Incident)} - {"id"}
-        unknown = set(changes) - allowed
+        """Record steps of an incident: ``responded_at``, ``escalated_at``, ``closed_at`` (+ ``closed_run_id``).
+
+        Append-only: each step is recorded once, in order (open → responded → escalated → closed), never
+        before the previous one and never after the close; a repeat raises IncidentError naming the time
+        already recorded. Migration 2's triggers enforce the same rules in the database itself.
+        """
+        unknown = set(changes) - {*INCIDENT_STEPS, "closed_run_id"}
         if unknown:
-            raise ValueError(f"unknown incident fields: {sorted(unknown)}")
-        sets = ", ".join(f"{k} = ?" for k in changes)
+            raise ValueError(f"incident fields that cannot be changed: {sorted(unknown)}")
+        if "closed_run_id" in changes and "closed_at" not in changes:
+            raise ValueError("closed_run_id is recorded together with closed_at")
         with self.transaction() as db:
+            row = db.execute("SELECT * FROM incidents WHERE id = ?", (incident_id,)).fetchone()
+            if row is None:
+                raise IncidentError(f"no incident {incident_id}")
+            _check_steps(Incident(**dict(row)), changes)
+            sets = ", ".join(f"{k} = ?" for k in changes)
             db.execute(f"UPDATE incidents SET {sets} WHERE id = ?", [*changes.values(), incident_id])
 
     def incidents(self, *, open_only: bool = False) -> list[Incident]:
@@ -495,6 +535,97 @@ class Store:
             sql, args = sql + " WHERE host = ?", [host]
         rows = self.db.execute(sql + " ORDER BY taken_at, id", args)
         return [Backup(**(dict(r) | {"changed": bool(r["changed"])})) for r in rows]
+
+
+def _cst(stamp: float) -> str:
+    # the court's time zone, as every report and command shows it (courtops.court_time)
+    from courtops.court_time import fmt_time
+
+    return fmt_time(stamp)
+
+
+def _check_steps(incident: Incident, changes: dict[str, Any]) -> None:
+    """Raise IncidentError unless ``changes`` moves ``incident`` forward along its one-way steps."""
+    label = f"incident {incident.id}"
+    if incident.closed_at is not None:
+        raise IncidentError(
+            f"{label} was already closed at {_cst(incident.closed_at)}; a closed incident is final"
+        )
+    recorded = {step: getattr(incident, step) for step in INCIDENT_STEPS}
+    for step in INCIDENT_STEPS:
+        if step not in changes:
+            continue
+        at = changes[step]
+        if not isinstance(at, (int, float)):
+            raise ValueError(f"{step} must be a time (seconds since the epoch), not {at!r}")
+        if recorded[step] is not None:
+            raise IncidentError(
+                f"{label} was already {_STEP_NAMES[step]} at {_cst(recorded[step])}; a recorded time is never changed"
+            )
+        if step == "escalated_at" and recorded["responded_at"] is None:
+            raise IncidentError(
+                f"{label} has no response recorded yet: record the response before escalating"
+            )
+        earlier = [("opened", incident.opened_at)] + [
+            (_STEP_NAMES[s], recorded[s]) for s in INCIDENT_STEPS if recorded[s] is not None
+        ]
+        for name, when in earlier:
+            if at < when:
+                raise IncidentError(
+                    f"{label}: {_STEP_NAMES[step]} at {_cst(at)} would be before it was {name} ({_cst(when)})"
+                )
+        recorded[step] = at
+
+
+def _refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
+    """A writer never turns another application's SQLite database into a courtops store."""
+    try:
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a courtops results store ({exc})") from exc
+    if version == 0 and tables:
+        raise StoreError(f"{path}: not a courtops results store (an SQLite database of another application)")
+
+
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    """Open ``path`` for reading only, creating nothing next to it, and check it is a readable store.
+
+    A store with no ``-wal`` file has no writer and nothing unmerged: it is opened ``immutable`` (no
+    lock files, works in a read-only directory). With a ``-wal`` file (a run in progress, or a writer
+    killed before merging) it is opened ``mode=ro`` so that the write-ahead log is read too.
+    """
+    wal = path.with_name(path.name + "-wal")
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("" if wal.exists() else "&immutable=1")
+    try:
+        db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open the results store for reading: {exc}") from exc
+    db.row_factory = sqlite3.Row
+    try:
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        db.close()
+        if "readonly" in str(exc) or "unable to open" in str(exc):
+            raise StoreError(f"{path}: cannot read the results store: {exc}") from exc
+        raise StoreError(f"{path}: not a courtops results store ({exc})") from exc
+    problem = ""
+    if version == 0 or not tables >= STORE_TABLES:
+        problem = "not a courtops results store (an SQLite database without the courtops tables)"
+    elif version > len(MIGRATIONS):
+        problem = (
+            f"schema version {version} is newer than this courtops ({len(MIGRATIONS)}); upgrade courtops"
+        )
+    elif version < READABLE_FROM:
+        problem = (
+            f"schema version {version} is older than this courtops reads ({READABLE_FROM}); "
+            "the next playbook run (the recorder) upgrades it"
+        )
+    if problem:
+        db.close()
+        raise StoreError(f"{path}: {problem}")
+    return db
 
 
 _INSERT_RESULT = (
