@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from courtops import __version__, commands
+from courtops.store import StoreError
 
 
 class UserError(Exception):
@@ -33,16 +36,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Exit status when the reader of our output went away (`courtops runs | head`): 128 + SIGPIPE, as a shell shows it.
+EXIT_PIPE_CLOSED = 141
+
+
+def _oserror_text(exc: OSError) -> str:
+    where = exc.filename if exc.filename is not None else ""
+    what = exc.strerror or str(exc)
+    return f"{where}: {what}" if where else what
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Expected failures are one line on stderr and a non-zero exit, never a traceback:
+    UserError, the store's errors, files that cannot be read or written, text that is not UTF-8."""
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
     try:
-        return int(args.func(args) or 0)
-    except UserError as exc:
+        status = int(args.func(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows up here, inside the handler, not at interpreter exit
+        return status
+    except BrokenPipeError:
+        # The reader stopped reading: not an error of ours. Point stdout at /dev/null so that the
+        # interpreter's final flush does not complain again, and exit like a process killed by SIGPIPE.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PIPE_CLOSED
+    except (UserError, StoreError) as exc:
         print(f"courtops: {exc}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as exc:
+        print(
+            f"courtops: not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8",
+            file=sys.stderr,
+        )
+        return 2
+    except OSError as exc:
+        print(f"courtops: {_oserror_text(exc)}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:
+        print(f"courtops: results store: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("courtops: interrupted", file=sys.stderr)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import os
 from pathlib import Path
 
 from courtops import REPO_ROOT
 from courtops.cli import UserError
+from courtops.court_time import fmt_day
 from courtops.report import REPORTS, ReportError, write_report
 from courtops.store.cli_args import add_store_args, open_run
 
@@ -37,6 +38,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=run)
 
 
+def _output_directory(out: Path) -> None:
+    """Create the output directory now: a bad --out is a clear error before anything is rendered."""
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out}: exists and is not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"--out {out}: cannot create the directory: {exc.strerror or exc}") from exc
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise UserError(f"--out {out}: the directory is not writable")
+
+
 def run(args: argparse.Namespace) -> int:
     spec = REPORTS[args.report]
     if args.run == "latest" and not args.kind:
@@ -48,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
                 f"run #{chosen.id} ({chosen.playbook or chosen.kind}) recorded nothing for the {spec.name} report; "
                 f"choose a {spec.run_kind or 'suitable'} run with --run ID or --kind {spec.run_kind or 'KIND'}"
             )
-        day = dt.datetime.fromtimestamp(chosen.started_at).strftime("%Y-%m-%d")
-        out = args.out or REPO_ROOT / "reports" / f"{day}-run{chosen.id}"
+        out = args.out or REPO_ROOT / "reports" / f"{fmt_day(chosen.started_at)}-run{chosen.id}"
+        _output_directory(out)
         try:
             formats = args.format or tuple(f for f in FORMATS if f != "xlsx" or spec.xlsx)
             written = write_report(spec, store, chosen, out, formats)

@@ -68,7 +68,16 @@ def checks_for(plan: dict[str, Any], cls: str, platform: str, profile: str) -> l
 
 
 def load_plan_file(path: Path = PLAN_FILE) -> dict[str, Any]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """The plan data; PlanError (never a traceback) for a file that is not an inspection plan."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PlanError(f"not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
+    except yaml.YAMLError as exc:
+        raise PlanError(f"not valid YAML: {exc}") from exc
+    wanted = ("inspection_plan", "inspection_thresholds")
+    if not isinstance(data, dict) or any(not isinstance(data.get(k), dict) for k in wanted):
+        raise PlanError(f"not an inspection plan: expected a YAML mapping with {' and '.join(wanted)}")
     validate(data["inspection_plan"], data["inspection_thresholds"])
     return data
 
