@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from courtops.inspection.result import FAULT, UNCHECKED
-from courtops.store import Incident, Store
+from courtops.store import Incident, IncidentError, Store
 
 MANUAL = "manual"
 
@@ -78,6 +78,9 @@ def sync(
         if incident.check_name.startswith(MANUAL):
             continue
         if (incident.device, incident.check_name) in healthy:
-            store.update_incident(incident.id, closed_at=now, closed_run_id=run_id)
+            try:
+                store.update_incident(incident.id, closed_at=now, closed_run_id=run_id)
+            except IncidentError:
+                continue  # closed meanwhile by the engineer, or a step recorded after `now`: theirs stands
             closed.append(incident.id)
     return SyncResult(opened=opened, closed=closed, still_open=len(store.incidents(open_only=True)))

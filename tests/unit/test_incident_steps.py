@@ -152,3 +152,15 @@ def test_times_are_china_standard_time_whatever_the_tz(tmp_path: Path, command: 
         assert f"\t{fmt_minute(i.opened_at)}\t{fmt_minute(i.responded_at)}\t—\t—\t" in outputs[0]
     else:
         assert re.search(r"started \(CST\).*\n.*2026-01-01 08:00:00", outputs[0])
+
+
+def test_inspection_does_not_overwrite_a_close_the_engineer_recorded(store: Store) -> None:
+    from courtops.inspection.incidents import sync
+
+    iid = _open(store)
+    store.update_incident(iid, responded_at=1100.0)
+    healthy = [{"host": "pc1", "name": "disk", "labels": {"item": "/", "state": "正常"}}]
+    # a response recorded after the inspection's own clock: the close would go backwards, so it waits
+    assert sync(store, healthy, now=1050.0).closed == []
+    assert sync(store, healthy, now=1200.0).closed == [iid]
+    assert store.incidents()[0].closed_at == 1200.0
