@@ -16,7 +16,8 @@ description:
     (from group_vars, host_vars or C(-e)) against the type declared in C(controls/thresholds.yml).
   - Fails, naming the variable, the expected type and the hosts, when the catalogue is invalid or a
     threshold has another type. Nothing is coerced - C(-e dengbao_high_risk_ports=21,23) is the
-    string "21,23" and is refused; pass C(-e '{"dengbao_high_risk_ports": [21, 23]}').
+    string C(21,23) and is refused.
+  - 'Pass a list as JSON instead: C(-e ''{"dengbao_high_risk_ports": [21, 23]}'').'
   - Read-only; the same in check mode.
 version_added: "0.1.0"
 author: courtops
