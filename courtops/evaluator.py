@@ -41,6 +41,18 @@ def _num(x: Any) -> float:
     return float(x)
 
 
+def _kind(x: Any) -> str:
+    return "bool" if isinstance(x, bool) else "number" if isinstance(x, int | float) else type(x).__name__
+
+
+def _same_kind(actual: Any, expected: Any) -> Any:
+    """``actual`` for an (in)equality with ``expected``: absent (None) or of the same kind — true/false,
+    number or text. The text "1" is not the number 1 (``ne 1`` would pass it): TypeError (-> unknown)."""
+    if actual is not None and _kind(actual) != _kind(expected):
+        raise TypeError(f"{actual!r} is not comparable with {expected!r}")
+    return actual
+
+
 def _as_list(x: Any) -> list[Any]:
     if isinstance(x, list | tuple | set | frozenset):
         return list(x)
@@ -55,9 +67,9 @@ def apply_op(op: str, actual: Any, expected: Any) -> bool:
     TypeError/ValueError (-> unknown)."""
     check_operand(op, expected)
     if op == "eq":
-        return bool(actual == expected)
+        return bool(_same_kind(actual, expected) == expected)
     if op == "ne":
-        return bool(actual != expected)
+        return bool(_same_kind(actual, expected) != expected)
     if op == "ge":
         return actual is not None and _num(actual) >= _num(expected)
     if op == "le":

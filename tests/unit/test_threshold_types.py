@@ -81,6 +81,21 @@ def test_operators_never_coerce_the_evidence(op: str, actual: Any) -> None:
         evaluator.apply_op(op, actual, [1, 90] if op == "between" else 8)
 
 
+@pytest.mark.parametrize(
+    ("op", "actual", "expected"), [("ne", "1", 1), ("eq", "0", 0), ("eq", 1, True), ("ne", "false", False)]
+)
+def test_equality_refuses_evidence_of_another_kind(op: str, actual: Any, expected: Any) -> None:
+    # AutoAdminLogon as the text "1" must not pass `ne 1`: a text is not a number, nor 1 a boolean
+    with pytest.raises(TypeError):
+        evaluator.apply_op(op, actual, expected)
+
+
+def test_equality_of_the_same_kind_and_of_absent_evidence_still_compares() -> None:
+    assert evaluator.apply_op("eq", 1.0, 1) and evaluator.apply_op("ne", 0, 1)
+    assert evaluator.apply_op("eq", None, False) is False  # not configured is not "false"
+    assert evaluator.apply_op("eq", "no", "no")
+
+
 def test_a_wrongly_typed_catalogue_value_is_a_configuration_error_not_unparsable_evidence() -> None:
     cat = catalogue.default()
     item = cat.by_id("L3-CES1-01")
