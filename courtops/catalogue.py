@@ -3,6 +3,9 @@
 The catalogue is data; this module checks it against a JSON schema (the pinned ``jsonschema``)
 plus the cross-file rules a schema cannot express (unique ids, known thresholds, ``when``/``value``
 shapes), so a typo fails at load with the file, the item and the field named — never at audit time.
+Every threshold declares its type and every check's ``value`` must be of the operand type its ``op``
+takes (``courtops.valuetypes``); overrides from group_vars / ``-e`` are checked the same way
+(``Catalogue.threshold_errors``), and nothing is coerced.
 
 Platform keys may be aliases: ``linux`` = ``linux_deb`` + ``linux_rpm`` and ``network`` =
 ``vrp`` + ``comware`` + ``ios``; a specific key overrides its alias.
@@ -17,6 +20,8 @@ from typing import Any
 
 import jsonschema
 import yaml
+
+from courtops import valuetypes
 
 #: Platforms the evaluator knows (the inventory's platform groups, minus snmp_device).
 PLATFORMS = ("windows", "linux_deb", "linux_rpm", "vrp", "comware", "ios")
@@ -138,8 +143,21 @@ _THRESHOLD_SCHEMA = {
             "propertyNames": {"pattern": "^dengbao_[a-z0-9_]+$"},
             "additionalProperties": {
                 "type": "object",
-                "required": ["default", "desc"],
-                "properties": {"default": {}, "desc": {"type": "string"}},
+                "additionalProperties": False,
+                "required": ["type", "default", "desc"],
+                "properties": {
+                    "type": {"enum": list(valuetypes.THRESHOLD_TYPES)},
+                    "default": {},
+                    "desc": {"type": "string", "minLength": 1},
+                },
+                # the default must be of the declared type
+                "allOf": [
+                    {
+                        "if": {"properties": {"type": {"const": name}}},
+                        "then": {"properties": {"default": schema}},
+                    }
+                    for name, (schema, _text) in valuetypes.THRESHOLD_TYPES.items()
+                ],
             },
         }
     },
@@ -195,6 +213,18 @@ class Catalogue:
     items: tuple[Item, ...]
     thresholds: dict[str, Any]  # name -> default value
     threshold_desc: dict[str, str]
+    threshold_types: dict[str, str] = field(default_factory=dict)  # name -> declared type
+
+    def threshold_errors(self, values: dict[str, Any]) -> list[str]:
+        """One message per known threshold in ``values`` whose type is not the declared one
+        (unknown names are not thresholds and are ignored)."""
+        errors = []
+        for name, value in values.items():
+            if name in self.thresholds:
+                error = valuetypes.threshold_error(name, value, self.threshold_types[name])
+                if error:
+                    errors.append(error)
+        return errors
 
     def by_id(self, control_id: str) -> Item:
         for item in self.items:
@@ -223,15 +253,7 @@ def _validate(instance: Any, schema: dict[str, Any], place: str) -> None:
         raise CatalogueError(f"{place}: field {_where(err.absolute_path)}: {err.message}")
 
 
-def _refs(value: Any) -> list[str]:
-    if isinstance(value, str) and value.startswith("$"):
-        return [value[1:]]
-    if isinstance(value, list):
-        return [r for v in value for r in _refs(v)]
-    return []
-
-
-def _check_shape(op: str, value: Any, place: str) -> None:
+def _check_shape(op: str, value: Any, place: str, types: dict[str, str]) -> None:
     if op == "between" and not (isinstance(value, list) and len(value) == 2):
         raise CatalogueError(f"{place}: field value: 'between' needs a [low, high] list, got {value!r}")
     if op in ("in", "subset", "disjoint", "intersects") and not (
@@ -240,6 +262,9 @@ def _check_shape(op: str, value: Any, place: str) -> None:
         raise CatalogueError(f"{place}: field value: {op!r} needs a list or a $threshold, got {value!r}")
     if op not in ("empty", "nonempty") and value is None:
         raise CatalogueError(f"{place}: field value: {op!r} needs a value")
+    error = valuetypes.operand_error(op, value, types)
+    if error:
+        raise CatalogueError(f"{place}: field value: {error}")
 
 
 def _load_yaml(path: Path) -> Any:
@@ -285,6 +310,7 @@ def load(directory: str | Path | None = None, *, require_complete: bool = True) 
     _validate(traw, _THRESHOLD_SCHEMA, str(tpath))
     thresholds = {k: v["default"] for k, v in traw["thresholds"].items()}
     tdesc = {k: v["desc"] for k, v in traw["thresholds"].items()}
+    ttypes = {k: v["type"] for k, v in traw["thresholds"].items()}
 
     items: list[Item] = []
     seen: dict[str, str] = {}
@@ -305,10 +331,10 @@ def load(directory: str | Path | None = None, *, require_complete: bool = True) 
                 praw = rawitem["platforms"][key]
                 for ci, check in enumerate(praw.get("checks", ())):
                     cplace = f"{place}: platforms.{key}.checks[{ci}]"
-                    _check_shape(check["op"], check.get("value"), cplace)
-                    for ref in _refs(check.get("value")) + _refs((check.get("when") or {}).get("value")):
-                        if ref not in thresholds:
-                            raise CatalogueError(f"{cplace}: field value: unknown threshold ${ref}")
+                    _check_shape(check["op"], check.get("value"), cplace, ttypes)
+                    if check.get("when"):
+                        when = check["when"]
+                        _check_shape(when["op"], when.get("value"), f"{cplace}.when", ttypes)
                 rule = _rule(praw)
                 for plat in ALIASES.get(key, (key,)):
                     platforms[plat] = rule
@@ -337,7 +363,7 @@ def load(directory: str | Path | None = None, *, require_complete: bool = True) 
                         f"no rule for {', '.join(lacking)}"
                     )
     items.sort(key=lambda i: i.id)
-    return Catalogue(tuple(items), thresholds, tdesc)
+    return Catalogue(tuple(items), thresholds, tdesc, ttypes)
 
 
 @lru_cache(maxsize=4)

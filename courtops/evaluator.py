@@ -4,6 +4,9 @@ Pure and deterministic (no clock, no I/O): ages are computed by the parsers from
 evidence's own ``collected_at``. The assessors' rule (测评指导书): all sub-checks pass ->
 符合, some -> 部分符合, none -> 不符合. A sub-check whose fact is missing or unparsable is
 *unknown*, and any unknown makes the item 待人工 with the reason — never a guessed 符合.
+A threshold or catalogue value of the wrong type is neither: it is a configuration error
+(``ConfigTypeError``) that stops the evaluation, because judging with it would be a guess too
+(the string "21,23" as a port list once made every listening port pass). Operators never coerce.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 from courtops import evidence as evidence_mod
 from courtops.catalogue import Catalogue, Check, Item, PlatformRule
 from courtops.findings import Finding
+from courtops.valuetypes import ConfigTypeError, check_operand
 
 _UNKNOWN = object()
 #: evidence key holding the ids of the failed sub-checks
@@ -31,9 +35,22 @@ def resolve(value: Any, thresholds: Mapping[str, Any]) -> Any:
 
 
 def _num(x: Any) -> float:
-    if isinstance(x, bool) or x is None:
+    """A number as it is: never a number parsed out of a text, never true/false as 1/0."""
+    if isinstance(x, bool) or not isinstance(x, int | float):
         raise TypeError(x)
     return float(x)
+
+
+def _kind(x: Any) -> str:
+    return "bool" if isinstance(x, bool) else "number" if isinstance(x, int | float) else type(x).__name__
+
+
+def _same_kind(actual: Any, expected: Any) -> Any:
+    """``actual`` for an (in)equality with ``expected``: absent (None) or of the same kind — true/false,
+    number or text. The text "1" is not the number 1 (``ne 1`` would pass it): TypeError (-> unknown)."""
+    if actual is not None and _kind(actual) != _kind(expected):
+        raise TypeError(f"{actual!r} is not comparable with {expected!r}")
+    return actual
 
 
 def _as_list(x: Any) -> list[Any]:
@@ -45,11 +62,14 @@ def _as_list(x: Any) -> list[Any]:
 
 
 def apply_op(op: str, actual: Any, expected: Any) -> bool:
-    """True/False for a comparison; raises TypeError/ValueError on a type mismatch (-> unknown)."""
+    """True/False for a comparison. ``expected`` (threshold / catalogue value) of the wrong type
+    raises ConfigTypeError (a configuration error); ``actual`` (evidence) of the wrong type raises
+    TypeError/ValueError (-> unknown)."""
+    check_operand(op, expected)
     if op == "eq":
-        return bool(actual == expected)
+        return bool(_same_kind(actual, expected) == expected)
     if op == "ne":
-        return bool(actual != expected)
+        return bool(_same_kind(actual, expected) != expected)
     if op == "ge":
         return actual is not None and _num(actual) >= _num(expected)
     if op == "le":
@@ -145,6 +165,8 @@ def _run(check: Check, facts: Mapping[str, Any], thresholds: Mapping[str, Any]) 
         try:
             if not apply_op(check.when["op"], wv, resolve(check.when.get("value"), thresholds)):
                 return None, wv, None
+        except ConfigTypeError:
+            raise
         except (TypeError, ValueError):
             return _UNKNOWN, wv, None
     expected = resolve(check.value, thresholds)
@@ -153,6 +175,8 @@ def _run(check: Check, facts: Mapping[str, Any], thresholds: Mapping[str, Any]) 
         return _UNKNOWN, None, expected
     try:
         return apply_op(check.op, actual, expected), actual, expected
+    except ConfigTypeError:
+        raise
     except (TypeError, ValueError, KeyError):
         return _UNKNOWN, actual, expected
 
@@ -321,9 +345,13 @@ def evaluate_host(
     evidence: Any,
     thresholds: Mapping[str, Any] | None = None,
 ) -> list[Finding]:
-    """All findings for one host. Never raises on bad evidence: that becomes 待人工."""
+    """All findings for one host. Never raises on bad evidence: that becomes 待人工. Raises
+    ConfigTypeError, naming the variable and its declared type, for a threshold of the wrong type."""
     merged = dict(catalogue.thresholds)
     if thresholds:
+        errors = catalogue.threshold_errors(dict(thresholds))
+        if errors:
+            raise ConfigTypeError(f"{host}: 阈值配置错误 / threshold of the wrong type: " + "; ".join(errors))
         merged.update({k: v for k, v in thresholds.items() if k in catalogue.thresholds})
     facts, problems, usable = evidence_mod.extract(platform, evidence)
     plan = catalogue.for_platform(platform)

@@ -49,19 +49,47 @@ metrics:
   returned: always
   type: dict
   contains:
-    uptime_seconds: {description: Seconds since boot, type: float}
-    load: {description: 1, 5 and 15 minute load averages, type: list}
-    cpu_count: {description: Online CPUs, type: int}
-    memory: {description: total_kb, available_kb, type: dict}
-    disks: {description: One entry per mounted filesystem (mount, fstype, size_kb, used_kb, used_pct), type: list}
-    time_sync: {description: synchronized (bool or null), source, offset_ms, type: dict}
-    services: {description: Service name to systemd active state, type: dict}
-    pending_reboot: {description: True when the OS asks for a reboot, type: bool}
-    packages_changed_at: {description: UNIX time the package database last changed, type: float}
-    log_errors: {description: Error-level journal entries since C(since), type: int}
-    av_signature_mtime: {description: Newest modification time of the signature paths, or null, type: float}
-    smart: {description: Device to overall-health text, where smartctl could read it, type: dict}
-    unreadable: {description: Reading name to the reason it could not be read, type: dict}
+    uptime_seconds:
+      description: Seconds since boot.
+      type: float
+    load:
+      description: The 1, 5 and 15 minute load averages.
+      type: list
+      elements: float
+    cpu_count:
+      description: Online CPUs.
+      type: int
+    memory:
+      description: C(total_kb) and C(available_kb).
+      type: dict
+    disks:
+      description: One entry per mounted filesystem (C(mount), C(fstype), C(size_kb), C(used_kb), C(used_pct)).
+      type: list
+      elements: dict
+    time_sync:
+      description: C(synchronized) (true, false or null), C(source) and C(offset_ms).
+      type: dict
+    services:
+      description: Service name to systemd active state.
+      type: dict
+    pending_reboot:
+      description: True when the OS asks for a reboot.
+      type: bool
+    packages_changed_at:
+      description: UNIX time the package database last changed.
+      type: float
+    log_errors:
+      description: Error-level journal entries since C(since).
+      type: int
+    av_signature_mtime:
+      description: Newest modification time of the signature paths, or null.
+      type: float
+    smart:
+      description: Device to overall-health text, where smartctl could read it.
+      type: dict
+    unreadable:
+      description: Reading name to the reason it could not be read.
+      type: dict
 """
 
 import os

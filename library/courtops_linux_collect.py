@@ -33,8 +33,8 @@ options:
     default: 262144
 notes:
   - Supports check mode; it never changes anything.
-  - Commands run only when I(root=/): C(sshd -T), C(auditctl -l), C(auditctl -s),
-    C(systemctl list-units), C(rpm -qa), C(apt-get -s dist-upgrade) or C(dnf updateinfo).
+  - "Commands run only when I(root=/): C(sshd -T), C(auditctl -l), C(auditctl -s),
+    C(systemctl list-units), C(rpm -qa), C(apt-get -s dist-upgrade) or C(dnf updateinfo)."
 """
 
 EXAMPLES = r"""
@@ -53,17 +53,43 @@ evidence:
   returned: always
   type: dict
   contains:
-    collected_at: {description: Epoch seconds on the target, type: int}
-    files: {description: Path -> text of every catalogue file (null when absent), type: dict}
-    passwd: {description: "Accounts: name, uid, gid, shell", type: list}
-    shadow: {description: "name, state (set/empty/locked), scheme, ages; null if unreadable", type: list}
-    stat: {description: "Path -> mode, uid, gid of key and log files", type: dict}
-    world_writable: {description: "World-writable files in /etc, /usr/local, /usr/bin, /root", type: list}
-    listening: {description: Listening TCP / bound UDP sockets (proto, port), type: list}
-    services: {description: "systemd (bool), enabled (list), active (dict name -> state)", type: dict}
-    packages: {description: "manager and names of installed packages", type: dict}
-    updates: {description: "index_age_days, security_pending, error", type: dict}
-    commands: {description: "name -> rc, out, err of sshd -T and auditctl", type: dict}
+    collected_at:
+      description: Epoch seconds on the target.
+      type: int
+    files:
+      description: Path to the text of every catalogue file (null when absent).
+      type: dict
+    passwd:
+      description: "Accounts: C(name), C(uid), C(gid), C(shell)."
+      type: list
+      elements: dict
+    shadow:
+      description: C(name), C(state) (set, empty or locked), C(scheme) and ages; null if unreadable.
+      type: list
+      elements: dict
+    stat:
+      description: Path to C(mode), C(uid), C(gid) of key and log files.
+      type: dict
+    world_writable:
+      description: World-writable files in C(/etc), C(/usr/local), C(/usr/bin) and C(/root).
+      type: list
+      elements: str
+    listening:
+      description: Listening TCP and bound UDP sockets (C(proto), C(port)).
+      type: list
+      elements: dict
+    services:
+      description: C(systemd) (bool), C(enabled) (list) and C(active) (service name to state).
+      type: dict
+    packages:
+      description: The package C(manager) and the C(names) of installed packages.
+      type: dict
+    updates:
+      description: C(index_age_days), C(security_pending) and C(error).
+      type: dict
+    commands:
+      description: Command name to C(rc), C(out), C(err) of C(sshd -T) and C(auditctl).
+      type: dict
 """
 
 import glob

@@ -58,7 +58,7 @@ class Asset:
 
 @dataclass
 class GapRow:
-    """One row of the 差距分析 table (research/dengbao-controls.md §4.3)."""
+    """One row of the 差距分析 table (../../../shared/research/dengbao-controls.md §4.3)."""
 
     no: int
     layer: str

@@ -1,4 +1,4 @@
-"""等保 scores, by the formula of the 2021 测评报告 template (research/dengbao-controls.md §4.2):
+"""等保 scores, by the formula of the 2021 测评报告 template (../../../shared/research/dengbao-controls.md §4.2):
 
 - 测评项 on one object: 符合 = 1, 部分符合 = 0.5, 不符合 = 0; 不适用 and 待人工 take no part;
 - 测评项 over many objects: the arithmetic mean over the objects that were scored (多对象平均分);

@@ -1,4 +1,4 @@
-"""The 测评记录 workbook, in the layout assessors use (research/dengbao-controls.md §4.1):
+"""The 测评记录 workbook, in the layout assessors use (../../../shared/research/dengbao-controls.md §4.1):
 one sheet per 测评对象, header "IP：… 版本：…", columns 控制点 / 测评项 / 结果记录 / 符合情况 / 权重 / 编号.
 """
 

@@ -6,6 +6,7 @@ evidence dicts, runs courtops.evaluator and writes ``<output_dir>/<UTC timestamp
 (a JSON list of Finding.export() objects: EXPORT_KEYS first) plus a ``latest`` symlink, and
 returns the findings under ``courtops_findings`` for the recorder (results store, reports).
 Writing the report is controller output, not a change to any managed host: changed=False.
+Documented in library/courtops_dengbao_evaluate.py (ansible-doc -t module courtops_dengbao_evaluate).
 """
 
 from __future__ import annotations

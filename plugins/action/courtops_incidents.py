@@ -1,42 +1,14 @@
-"""Action plugin: open and close incidents (故障记录) from this play's inspection results."""
+"""Action plugin: open and close incidents (故障记录) from this play's inspection results.
+
+Documented in library/courtops_incidents.py (ansible-doc -t module courtops_incidents).
+"""
 
 from __future__ import annotations
 
-DOCUMENTATION = r"""
-module: courtops_incidents
-short_description: Open incidents for 故障 readings and close those found healthy again (故障记录)
-description:
-  - Runs once on the controller after courtops_inspect. Reads each play host's registered inspection
-    result, opens an incident in the courtops results store for every 故障 reading (device, system,
-    check, message, opened at) and closes open incidents whose reading is now healthy, with the time.
-  - Manual incidents (courtops incident open) are never closed automatically.
-options:
-  hosts:
-    description: The hosts whose results to read; hosts that registered none are skipped (normally C(groups['all'])).
-    type: list
-    elements: str
-    required: true
-  result_var:
-    description: The variable each host registered the courtops_inspect result in.
-    type: str
-    default: inspection_result
-  store:
-    description: Results store path; default as the recorder finds it ($COURTOPS_STORE, ansible.cfg, .cache).
-    type: str
-"""
-
-import sys
-from pathlib import Path
-
 from ansible.plugins.action import ActionBase
 
-try:
-    from courtops.inspection.incidents import sync
-    from courtops.store import Store, StoreError
-except ImportError:  # a checkout without `make setup`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from courtops.inspection.incidents import sync
-    from courtops.store import Store, StoreError
+from courtops.inspection.incidents import sync
+from courtops.store import Store, StoreError
 
 
 class ActionModule(ActionBase):

@@ -1,57 +1,17 @@
-"""Action plugin: judge one host's raw inspection readings on the controller (正常 / 告警 / 故障)."""
+"""Action plugin: judge one host's raw inspection readings on the controller (正常 / 告警 / 故障).
+
+Documented in library/courtops_inspect.py (ansible-doc -t module courtops_inspect).
+"""
 
 from __future__ import annotations
-
-DOCUMENTATION = r"""
-module: courtops_inspect
-short_description: Judge a host's inspection readings against the plan and thresholds (巡检判定)
-description:
-  - Runs on the controller only - it never contacts the host. Selects the checks of the host's device
-    class and platform from C(inspection_plan) for the given profile, judges the raw readings with
-    C(inspection_thresholds) and returns one result per check and item.
-  - Returns the results under C(courtops_metrics), where the courtops recorder callback stores them.
-  - An unreachable host gets one 故障 reachability result; unreadable readings give 未检 with the reason.
-options:
-  profile:
-    description: Inspection profile.
-    type: str
-    choices: [monthly, quarterly, yearly]
-    default: monthly
-  readings:
-    description: Raw readings - C(unreachable), C(msg), C(host_metrics), C(probe), C(cli).
-    type: dict
-    required: true
-"""
-
-RETURN = r"""
-courtops_metrics:
-  description: One entry per check and item - host, name, value, text, unit, labels {title, state, item, remark}.
-  type: list
-inspection_state:
-  description: The worst state of the host (正常 / 告警 / 故障 / 未检 only when nothing was checked).
-  type: str
-checks:
-  description: The checks the plan selected for the host.
-  type: list
-"""
-
-import sys
-from pathlib import Path
 
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
-try:
-    from courtops.inspection.judge import judge
-    from courtops.inspection.plan import PlanError, checks_for
-    from courtops.inspection.result import worst
-    from courtops.ledger import schema
-except ImportError:  # a checkout without `make setup`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from courtops.inspection.judge import judge
-    from courtops.inspection.plan import PlanError, checks_for
-    from courtops.inspection.result import worst
-    from courtops.ledger import schema
+from courtops.inspection.judge import judge
+from courtops.inspection.plan import PlanError, checks_for
+from courtops.inspection.result import worst
+from courtops.ledger import schema
 
 CLASSES = tuple(schema.CLASSES)  # the inventory group contract, from the ledger schema
 PLATFORMS = tuple(schema.PLATFORMS)

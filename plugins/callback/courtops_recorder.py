@@ -83,7 +83,6 @@ import json
 import queue
 import socket
 import subprocess
-import sys
 import threading
 import time
 import traceback
@@ -95,11 +94,6 @@ from ansible import context
 from ansible.plugins.callback import CallbackBase
 from ansible.release import __version__ as ansible_version
 from ansible.utils.display import Display
-
-try:
-    import courtops  # noqa: F401
-except ImportError:  # run from a checkout without `pip install -e .`: the package sits two levels up
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from courtops.findings import Finding
 from courtops.store import Backup, HostInfo, Metric, RunInfo, Store, TaskResult, default_path

@@ -43,20 +43,14 @@ keyed_groups:
     prefix: vendor
 """
 
-import sys
 from pathlib import Path
 
 from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Constructable
 from ansible.utils.display import Display
 
-try:
-    from courtops.ledger import load_plan, read_ledger
-    from courtops.ledger.plan import PlanError
-except ImportError:  # running from a checkout without `make setup`: use the repository's package
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from courtops.ledger import load_plan, read_ledger
-    from courtops.ledger.plan import PlanError
+from courtops.ledger import load_plan, read_ledger
+from courtops.ledger.plan import PlanError
 
 #: How many problems the error message lists before summarising (the CLI lists them all).
 MAX_LISTED = 50

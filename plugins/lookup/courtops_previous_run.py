@@ -18,16 +18,23 @@ options:
     type: str
 """
 
-import sys
-from pathlib import Path
+EXAMPLES = r"""
+- name: Count log errors since the previous inspection (30 days back when there is none)
+  ansible.builtin.set_fact:
+    errors_since: "{{ lookup('courtops_previous_run', 'inspect') or (now(utc=true).timestamp() - 30 * 86400) }}"
+"""
+
+RETURN = r"""
+_raw:
+  description: Per term, the UNIX start time of the latest finished run of that kind, or null when there is none.
+  type: list
+  elements: float
+"""
+
 
 from ansible.plugins.lookup import LookupBase
 
-try:
-    from courtops.store import Store, StoreError
-except ImportError:  # a checkout without `make setup`
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from courtops.store import Store, StoreError
+from courtops.store import Store, StoreError
 
 
 class LookupModule(LookupBase):

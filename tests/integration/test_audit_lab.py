@@ -206,3 +206,39 @@ def test_network_devices(lab: Lab, audit: dict[str, Any]) -> None:
         else:
             assert bad >= NONCOMPLIANT_NETWORK, (spec.name, sorted(NONCOMPLIANT_NETWORK - bad))
             assert rows["L3-CES1-03"]["high_risk"] is True
+
+
+def test_a_mistyped_port_list_stops_before_contact_and_a_typed_one_finds_port_23(
+    lab: Lab, tmp_path: Path
+) -> None:
+    """Issue 16.3 on a real target: the drifted host listens on TCP 23. `-e dengbao_high_risk_ports=21,23`
+    (a string) once made L3-CES1-18 符合 there; now it stops the audit before any host is contacted,
+    and the same list written as JSON finds port 23."""
+    drifted = hosts_of(lab, "drifted")[0]
+    bad = lab.playbook(
+        PLAYBOOK,
+        "-e",
+        f"target={drifted}",
+        "-e",
+        "dengbao_high_risk_ports=21,23",
+        "-e",
+        f"dengbao_output_dir={tmp_path / 'bad'}",
+    )
+    assert bad.returncode != 0
+    assert "dengbao_high_risk_ports: expected list_int" in bad.stdout
+    ran = [t["task"]["name"] for play in json.loads(bad.stdout)["plays"] for t in play["tasks"]]
+    assert ran == ["Check the catalogue and the type of every dengbao_* threshold"], ran
+    assert not (tmp_path / "bad").exists()
+
+    good = lab.playbook(
+        PLAYBOOK,
+        "-e",
+        f"target={drifted}",
+        "-e",
+        json.dumps({"dengbao_high_risk_ports": [21, 23], "dengbao_output_dir": str(tmp_path / "good")}),
+    )
+    assert good.returncode == 0, good.stdout[-3000:]
+    rows = json.loads((tmp_path / "good" / "latest" / "findings.json").read_text(encoding="utf-8"))
+    row = next(r for r in rows if r["host"] == drifted and r["control_id"] == "L3-CES1-18")
+    assert row["verdict"] in ("不符合", "部分符合") and "ports" in row["failed_checks"], row
+    assert "23" in row["actual"]

@@ -57,3 +57,41 @@ def test_audit_playbook_localhost(tmp_path: Path) -> None:
     gone = by_host["gone.invalid"]
     assert {r["verdict"] for r in gone} <= {"待人工", "不适用"}
     assert any("不可达" in r["record"] or "采集" in r["record"] for r in gone)
+
+
+def test_a_mistyped_threshold_stops_the_audit_before_any_host_is_contacted(tmp_path: Path) -> None:
+    """`-e dengbao_high_risk_ports=21,23` is the string "21,23": refused up front, naming it (issue 16.3)."""
+    inv = tmp_path / "inv.yml"
+    # a group_vars-style override of the wrong type on one host, and the -e one for every host
+    inv.write_text(
+        INVENTORY.replace(
+            "asset_platform: linux_rpm,", "asset_platform: linux_rpm, dengbao_histsize_max: '100',"
+        )
+    )
+    env = dict(
+        os.environ, ANSIBLE_CONFIG=str(REPO / "ansible.cfg"), COURTOPS_STORE=str(tmp_path / "store.sqlite3")
+    )
+    out = subprocess.run(
+        [
+            str(REPO / ".venv" / "bin" / "ansible-playbook"),
+            "-i",
+            str(inv),
+            str(REPO / "playbooks" / "audit.yml"),
+            "-e",
+            "dengbao_high_risk_ports=21,23",
+            "-e",
+            f"dengbao_output_dir={tmp_path / 'out'}",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        check=False,
+        timeout=300,
+    )
+    assert out.returncode != 0, out.stdout[-3000:]
+    assert "dengbao_high_risk_ports: expected list_int" in out.stdout
+    assert "dengbao_histsize_max: expected int" in out.stdout and "gone.invalid" in out.stdout
+    # nothing was collected (no host contacted) and nothing was exported
+    assert "Collect Linux evidence" not in out.stdout and "unreachable=1" not in out.stdout
+    assert not (tmp_path / "out").exists()
