@@ -3,6 +3,6 @@ simulated network devices, SNMP agents), every resource tagged with a lab id so 
 
 Modules: ``config`` (ids, names, addresses, paths), ``util`` (commands, progress), ``netns``
 (bridge, veths, namespaces), ``rootfs`` (the cached debootstrap image), ``profiles`` (seeded host
-states), ``hosts`` (containers), ``devices`` (fakenos), ``snmp`` (snmpsim), ``inventory``
+states), ``hosts`` (containers), ``devices`` (netsim), ``snmp`` (snmpsim), ``inventory``
 (the generated Ansible inventory), ``state`` (what is up), ``lab`` (up / down / status).
 """

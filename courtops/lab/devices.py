@@ -1,7 +1,8 @@
-"""Simulated network devices (Huawei VRP, H3C Comware, Cisco IOS) served by fakenos.
+"""Simulated network devices (Huawei VRP, H3C Comware, Cisco IOS) served by courtops.lab.netsim.
 
-NOS definitions are ours (lab/devices/<vendor>.yml + configs/<vendor>_<state>.cfg): the built-in
-fakenos platforms lack `display current-configuration`, use wrong prompts and lack `show privilege`.
+NOS definitions are ours (lab/devices/<vendor>.yml + configs/<vendor>_<state>.cfg): the show commands'
+fixed outputs and the seed of each device's running configuration, which is then state (netsim keeps
+it under `<state dir>/devices/state/<host>/`: configuration commands, save, reboot, flash files).
 Each device gets its own RSA host key; `up` pins them in ~/.ssh/known_hosts between marker lines
 (paramiko, used by network_cli, reads only that file) and `down` removes exactly those lines.
 """
@@ -44,14 +45,15 @@ def _substitute(text: str, cfg: LabConfig, spec: HostSpec) -> str:
 
 
 def nos_definition(cfg: LabConfig, spec: HostSpec) -> dict[str, Any]:
-    """The fakenos NOS definition for one device: vendor commands + state overrides + its config."""
+    """The NOS definition for one device: vendor commands + state overrides + its config."""
     vendor, state = _vendor_state(spec)
     path = DEVICE_DIR / f"{vendor}.yml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise LabError(f"{path}: cannot read the device definition: {exc}") from exc
-    merged = {**data["commands"], **data["states"][state]}
+    # a factory-default spare answers the status commands as an unhardened device does
+    merged = {**data["commands"], **data["states"].get(state, data["states"]["noncompliant"])}
     config = (DEVICE_DIR / "configs" / f"{vendor}_{state}.cfg").read_text(encoding="utf-8")
     merged[data["config_command"]] = config.rstrip("\n")
     commands: dict[str, Any] = {}
@@ -63,6 +65,17 @@ def nos_definition(cfg: LabConfig, spec: HostSpec) -> dict[str, Any]:
         commands[name] = entry
     commands["_default_"] = {"output": data["unknown_command"], "help": "unknown command"}
     return {"name": f"courtops_{spec.name}", "initial_prompt": data["initial_prompt"], "commands": commands}
+
+
+def state_dir(cfg: LabConfig, name: str) -> Path:
+    """Where device `name` keeps its running and startup configuration and flash (see netsim.device)."""
+    return cfg.state_dir / "devices" / "state" / name
+
+
+def _config_command(spec: HostSpec) -> str:
+    vendor, _ = _vendor_state(spec)
+    data = yaml.safe_load((DEVICE_DIR / f"{vendor}.yml").read_text(encoding="utf-8"))
+    return str(data["config_command"])
 
 
 def _host_key(cfg: LabConfig, spec: HostSpec) -> Path:
@@ -148,6 +161,8 @@ def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[
         entries.append({
             "name": spec.name, "address": spec.address, "nos_file": str(nos_file),
             "host_key": str(_host_key(cfg, spec)), "banner": f"{spec.name}: authorized O&M access only",
+            "vendor": _vendor_state(spec)[0], "state_dir": str(state_dir(cfg, spec.name)),
+            "config_command": _config_command(spec),
         })  # fmt: skip
     spec_file = work / "devices.json"
     spec_file.write_text(
@@ -156,14 +171,14 @@ def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[
     )
     spec_file.chmod(0o600)
     pin_host_keys(cfg, specs)
-    log = (work / "fakenos.log").open("ab")
+    log = (work / "netsim.log").open("ab")
     proc = subprocess.Popen(
-        ["ip", "netns", "exec", ns, sys.executable, "-m", "courtops.lab.fakenos_runner", str(spec_file)],
+        ["ip", "netns", "exec", ns, sys.executable, "-m", "courtops.lab.netsim.server", str(spec_file)],
         stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, cwd=str(cfg.repo_root),
     )  # fmt: skip
     missing = _wait_ssh([s.address for s in specs], proc)
     if missing:
-        raise LabError(f"simulated devices not answering on {', '.join(missing)}; see {work / 'fakenos.log'}")
+        raise LabError(f"simulated devices not answering on {', '.join(missing)}; see {work / 'netsim.log'}")
     return {"pid": proc.pid, "devices": names}
 
 

@@ -124,8 +124,8 @@ def up(cfg: LabConfig, linux: int, network: int, snmp_count: int) -> dict[str, A
         state.save(cfg, st)
     _linux_up(cfg, plan, st)
     if plan.network:
-        progress(f"starting {len(plan.network)} simulated network device(s)")
-        st["network"] = devices.up(cfg, plan.network, st.get("network") or {})
+        progress(f"starting {len(plan.network)} simulated network device(s) and {len(plan.spares)} spare(s)")
+        st["network"] = devices.up(cfg, [*plan.network, *plan.spares], st.get("network") or {})
         state.save(cfg, st)
     if plan.snmp:
         progress(f"starting {len(plan.snmp)} SNMP device(s)")

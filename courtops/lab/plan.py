@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from courtops.lab.config import LabConfig
+from courtops.lab.config import LabConfig, LabConfigError
 from courtops.lab.profiles import PROFILE_ORDER, profile
 
 #: the township tribunal the lab models besides the main court building
@@ -33,13 +33,18 @@ class HostSpec:
     profile: str  # linux: lab profile; network: <vendor>_<compliant|noncompliant>; snmp: snmprec name
     courtroom: str = ""
     vars: dict[str, Any] = field(default_factory=dict)
+    extra_groups: tuple[str, ...] = ()  # groups outside the ledger contract, e.g. `spares`
 
     @property
     def veth_index(self) -> int:
         return VETH_BASE[self.kind] + self.n
 
     def groups(self) -> list[str]:
-        return [g for g in (self.zone, self.klass, self.platform, self.site, self.courtroom) if g]
+        return [
+            g
+            for g in (self.zone, self.klass, self.platform, self.site, self.courtroom, *self.extra_groups)
+            if g
+        ]
 
 
 #: Linux roles, cycled independently of profiles so every profile meets several roles
@@ -104,6 +109,32 @@ def network_devices(cfg: LabConfig, count: int) -> list[HostSpec]:
     return devices
 
 
+#: spares sit at fixed addresses at the top of the device range, whatever the lab's size
+SPARE_BASE = 251
+SPARES_GROUP = "spares"
+
+
+def spare_devices(cfg: LabConfig, network: int) -> list[HostSpec]:
+    """One spare per platform, factory-default configuration (备件, for restore drills)."""
+    if network > SPARE_BASE - 1:
+        raise LabConfigError(
+            f"at most {SPARE_BASE - 1} network devices besides the spares, asked for {network}"
+        )
+    spares = []
+    for i, (key, platform, stem, vendor, os_name) in enumerate(_NET_VENDORS):
+        n = SPARE_BASE + i
+        spares.append(
+            HostSpec(
+                name=f"lab-{stem}-spare", kind="network", n=n, address=cfg.address("network", n),
+                zone="management", klass="network", platform=platform, site="site_main",
+                profile=f"{key}_factory", extra_groups=(SPARES_GROUP,),
+                vars={"asset_os": os_name, "asset_vendor": vendor, "asset_role": "备件（出厂配置）",
+                      "asset_department": "信息技术处", "asset_criticality": "中", "lab_compliant": False},
+            )
+        )  # fmt: skip
+    return spares
+
+
 #: SNMP device kinds: (snmprec name, class, zone, name stem, vendor, role)
 _SNMP_KINDS = [
     ("printer_low_toner", "printers", "intranet", "prn", "HP", "网络打印机（碳粉不足）"),
@@ -140,10 +171,12 @@ class LabPlan:
     linux: list[HostSpec]
     network: list[HostSpec]
     snmp: list[HostSpec]
+    spares: list[HostSpec] = field(default_factory=list)  # network spares, served with `network`
 
     @classmethod
     def build(cls, cfg: LabConfig, linux: int, network: int, snmp: int) -> LabPlan:
-        return cls(linux_hosts(cfg, linux), network_devices(cfg, network), snmp_devices(cfg, snmp))
+        spares = spare_devices(cfg, network) if network else []
+        return cls(linux_hosts(cfg, linux), network_devices(cfg, network), snmp_devices(cfg, snmp), spares)
 
     def all(self) -> list[HostSpec]:
-        return [*self.linux, *self.network, *self.snmp]
+        return [*self.linux, *self.network, *self.spares, *self.snmp]

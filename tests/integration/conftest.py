@@ -44,6 +44,10 @@ class Lab:
         return self.plan.network
 
     @property
+    def spares(self) -> list[HostSpec]:
+        return self.plan.spares
+
+    @property
     def snmp(self) -> list[HostSpec]:
         return self.plan.snmp
 

@@ -78,7 +78,9 @@ def show_results(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> dict[str
 
 
 def test_every_device_in_the_inventory_was_reached(lab: Lab, show_results: dict[str, Any]) -> None:
-    assert sorted(h for h in show_results if not h.startswith("_")) == sorted(d.name for d in lab.network)
+    reached = sorted(h for h in show_results if not h.startswith("_"))
+    assert reached == sorted(d.name for d in [*lab.network, *lab.spares])
+    assert {d.platform for d in lab.spares} == {"vrp", "comware", "ios"}, "one spare per platform"
     vendors = {d.platform for d in lab.network}
     assert vendors == {"vrp", "comware", "ios"}
     for vendor in vendors:
