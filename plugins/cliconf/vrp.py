@@ -8,11 +8,9 @@ import json
 import re
 from typing import Any
 
-from ansible_collections.ansible.netcommon.plugins.module_utils.network.common.config import (
-    NetworkConfig,
-    dumps,
-)
 from ansible_collections.ansible.netcommon.plugins.plugin_utils.cliconf_base import CliconfBase
+
+from courtops.cliconf_diff import DEVICE_OPERATIONS, OPTION_VALUES, generate_diff
 
 DOCUMENTATION = """
 name: vrp
@@ -52,35 +50,16 @@ class Cliconf(CliconfBase):
         return self.send_command(cmd)
 
     def get_device_operations(self) -> dict[str, Any]:
-        # the diff is computed here (cli_config pushes only the missing lines, so a second push is a no-op)
-        return {
-            "supports_diff_replace": True, "supports_commit": False, "supports_rollback": False,
-            "supports_defaults": False, "supports_onbox_diff": False, "supports_commit_comment": False,
-            "supports_multiline_delimiter": False, "supports_diff_match": True, "supports_diff_ignore_lines": True,
-            "supports_generate_diff": True, "supports_replace": False,
-        }  # fmt: skip
+        return dict(DEVICE_OPERATIONS)
 
     def get_option_values(self) -> dict[str, Any]:
-        return {"format": ["text"], "diff_match": ["line", "strict", "exact", "none"],
-                "diff_replace": ["line", "block"], "output": []}  # fmt: skip
+        return dict(OPTION_VALUES)
 
     def get_diff(self, candidate: Any = None, running: Any = None, diff_match: str = "line",
                  diff_ignore_lines: Any = None, path: Any = None, diff_replace: str = "line") -> dict[str, Any]:  # fmt: skip
-        """The candidate's lines missing from the running configuration, with their section headers."""
-        if candidate is None:
-            raise ValueError("candidate configuration is required to generate diff")
-        if diff_match not in self.get_option_values()["diff_match"]:
-            raise ValueError(f"'diff_match' value {diff_match!r} is invalid")
-        tokens = ["#", "!"]
-        candidate_obj = NetworkConfig(indent=1, comment_tokens=tokens)
-        candidate_obj.load(_flatten(str(candidate)))
-        if running and diff_match != "none":
-            running_obj = NetworkConfig(indent=1, contents=_flatten(str(running)), ignore_lines=diff_ignore_lines,
-                                        comment_tokens=tokens)  # fmt: skip
-            objs = candidate_obj.difference(running_obj, path=path, match=diff_match, replace=diff_replace)
-        else:
-            objs = candidate_obj.items
-        return {"config_diff": dumps(objs, "commands") if objs else "", "banner_diff": {}}
+        # cli_config pushes only this diff, so a second identical push changes nothing
+        return generate_diff(candidate, running, diff_match=diff_match, diff_ignore_lines=diff_ignore_lines,
+                             path=path, diff_replace=diff_replace, global_indent=False)  # fmt: skip
 
     def edit_config(
         self, candidate: Any = None, commit: bool = True, replace: Any = None, comment: Any = None
@@ -125,8 +104,3 @@ class Cliconf(CliconfBase):
                 raise ValueError(f"'output' value {cmd['output']} is not supported for run_commands")
             responses.append(self.send_command(**cmd))
         return responses
-
-
-def _flatten(config: str) -> str:
-    """VRP prints global lines at column 0 already; Comware's plugin unindents them here."""
-    return config
