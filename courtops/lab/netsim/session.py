@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from courtops.lab.netsim.derived import derive
 from courtops.lab.netsim.device import DeviceError, DeviceState, flash_name
 from courtops.lab.netsim.tree import ConfigTree
 
@@ -124,7 +125,9 @@ class Session:
             out = entry.get("output") if isinstance(entry, dict) else entry
             if out is True:
                 return Reply(close=True)
-            return Reply(None if out is None else str(out))
+            if out is None:
+                return Reply()
+            return Reply(derive(self.d.vendor, text, str(out), self.dev.running_text()))
         return Reply(self.unknown)
 
     def _show_config(self, text: str) -> Reply | None:
