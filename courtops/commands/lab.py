@@ -1,4 +1,4 @@
-"""`courtops lab up|down|status`: the local test estate (see courtops/lab/ and lab/README.md)."""
+"""`courtops lab up|down|status|device`: the local test estate (see courtops/lab/ and lab/README.md)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     status = lab_sub.add_parser("status", help="show what is running")
     status.add_argument("--json", action="store_true", help="machine-readable output")
     status.set_defaults(func=_run)
+    device = lab_sub.add_parser(
+        "device",
+        help="act on a simulated network device: misbehave, reboot, show its state",
+        description="Without options: print the device's lab state. Changes apply at its next command.",
+    )
+    device.add_argument("host", help="a network device or spare of this lab, e.g. lab-vrp-01")
+    device.add_argument(
+        "--misbehave",
+        choices=["none", "truncate", "error", "timeout"],
+        help="truncate: config output cut before its end marker; error: config commands print the "
+        "vendor's CLI error; timeout: config output never completes; none: behave again",
+    )
+    device.add_argument("--reboot", action="store_true", help="restart it: running := startup configuration")
+    device.add_argument(
+        "--reset", action="store_true", help="back to its seeded (spares: factory) configuration"
+    )
+    device.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -51,6 +68,11 @@ def _run(args: argparse.Namespace) -> int:
             lab.up(cfg, args.linux, args.network, args.snmp)
         elif args.lab_command == "down":
             lab.down(cfg)
+        elif args.lab_command == "device":
+            from courtops.lab.device_control import control
+
+            st = control(cfg, args.host, misbehave=args.misbehave, reboot=args.reboot, reset_state=args.reset)
+            print(json.dumps(st, ensure_ascii=False, indent=2))
         else:
             st = lab.status(cfg)
             if args.json:

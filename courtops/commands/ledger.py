@@ -59,7 +59,9 @@ def _check(args: argparse.Namespace) -> int:
         return 1
     by_class = Counter(a.cls for a in result.assets)
     by_zone = Counter(a.zone for a in result.assets)
-    print(f"{args.file}: {len(result.assets)} devices OK (台账校验通过)")
+    print(
+        f"{args.file}: {len(result.assets)} devices OK from {result.device_lines} data lines (台账校验通过)"
+    )
     print("  zones:   " + ", ".join(f"{k} {v}" for k, v in sorted(by_zone.items())))
     print("  classes: " + ", ".join(f"{k} {v}" for k, v in sorted(by_class.items())))
     return 0

@@ -70,6 +70,7 @@ class LedgerResult:
     assets: list[Asset] = field(default_factory=list)
     errors: list[LedgerError] = field(default_factory=list)
     warnings: list[LedgerError] = field(default_factory=list)
+    device_lines: int = 0  # non-blank lines after the header: a clean ledger has one device for each
 
     @property
     def ok(self) -> bool:
@@ -187,6 +188,7 @@ def read_ledger(path: Path | str, plan: AddressPlan) -> LedgerResult:
         line, row = record.line, record.cells
         if record.blank:
             continue  # blank lines are harmless
+        result.device_lines += 1
         if len(row) > len(keys):
             error(line, f"{len(row)} fields but the header has {len(keys)} (an unquoted comma?)")
             continue
@@ -313,6 +315,11 @@ def read_ledger(path: Path | str, plan: AddressPlan) -> LedgerResult:
         if ("name", parent.casefold()) not in first_line:
             error(line, f"上级设备 (parent) {parent!r} is not a device in this ledger")
 
+    if not result.errors and len(result.assets) != result.device_lines:
+        # Every path through the loop above records a device or an error; this guards that rule.
+        error(
+            1, f"{result.device_lines} device lines but {len(result.assets)} devices read; please report this"
+        )
     result.errors.sort(key=lambda e: e.line)
     if not result.assets and not result.errors:
         error(2, "the ledger has a header but no devices")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from courtops import REPO_ROOT
+from courtops.court_time import fmt_time
 from courtops.findings import Finding
 from courtops.store.migrations import MIGRATIONS, READABLE_FROM
 
@@ -537,19 +538,12 @@ class Store:
         return [Backup(**(dict(r) | {"changed": bool(r["changed"])})) for r in rows]
 
 
-def _cst(stamp: float) -> str:
-    # the court's time zone, as every report and command shows it (courtops.court_time)
-    from courtops.court_time import fmt_time
-
-    return fmt_time(stamp)
-
-
 def _check_steps(incident: Incident, changes: dict[str, Any]) -> None:
     """Raise IncidentError unless ``changes`` moves ``incident`` forward along its one-way steps."""
     label = f"incident {incident.id}"
     if incident.closed_at is not None:
         raise IncidentError(
-            f"{label} was already closed at {_cst(incident.closed_at)}; a closed incident is final"
+            f"{label} was already closed at {fmt_time(incident.closed_at)}; a closed incident is final"
         )
     recorded = {step: getattr(incident, step) for step in INCIDENT_STEPS}
     for step in INCIDENT_STEPS:
@@ -560,7 +554,7 @@ def _check_steps(incident: Incident, changes: dict[str, Any]) -> None:
             raise ValueError(f"{step} must be a time (seconds since the epoch), not {at!r}")
         if recorded[step] is not None:
             raise IncidentError(
-                f"{label} was already {_STEP_NAMES[step]} at {_cst(recorded[step])}; a recorded time is never changed"
+                f"{label} was already {_STEP_NAMES[step]} at {fmt_time(recorded[step])}; a recorded time is never changed"
             )
         if step == "escalated_at" and recorded["responded_at"] is None:
             raise IncidentError(
@@ -572,7 +566,7 @@ def _check_steps(incident: Incident, changes: dict[str, Any]) -> None:
         for name, when in earlier:
             if at < when:
                 raise IncidentError(
-                    f"{label}: {_STEP_NAMES[step]} at {_cst(at)} would be before it was {name} ({_cst(when)})"
+                    f"{label}: {_STEP_NAMES[step]} at {fmt_time(at)} would be before it was {name} ({fmt_time(when)})"
                 )
         recorded[step] = at
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from ansible_collections.ansible.netcommon.plugins.plugin_utils.cliconf_base import CliconfBase
 
+from courtops.cliconf_diff import DEVICE_OPERATIONS, OPTION_VALUES, generate_diff
+
 DOCUMENTATION = """
 name: comware
 short_description: H3C Comware cliconf (courtops)
@@ -47,6 +49,18 @@ class Cliconf(CliconfBase):
             cmd += " " + " ".join(flags)
         return self.send_command(cmd)
 
+    def get_device_operations(self) -> dict[str, Any]:
+        return dict(DEVICE_OPERATIONS)
+
+    def get_option_values(self) -> dict[str, Any]:
+        return dict(OPTION_VALUES)
+
+    def get_diff(self, candidate: Any = None, running: Any = None, diff_match: str = "line",
+                 diff_ignore_lines: Any = None, path: Any = None, diff_replace: str = "line") -> dict[str, Any]:  # fmt: skip
+        # cli_config pushes only this diff, so a second identical push changes nothing
+        return generate_diff(candidate, running, diff_match=diff_match, diff_ignore_lines=diff_ignore_lines,
+                             path=path, diff_replace=diff_replace, global_indent=True)  # fmt: skip
+
     def edit_config(
         self, candidate: Any = None, commit: bool = True, replace: Any = None, comment: Any = None
     ) -> Any:
@@ -72,8 +86,10 @@ class Cliconf(CliconfBase):
 
     def get_capabilities(self) -> str:
         result = super().get_capabilities()
-        result["rpc"] += ["run_commands"]
+        result["rpc"] += ["run_commands", "get_diff"]
         result["device_info"] = self.get_device_info()
+        result["device_operations"] = self.get_device_operations()
+        result.update(self.get_option_values())
         result["network_api"] = "cliconf"
         return json.dumps(result)
 

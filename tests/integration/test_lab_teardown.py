@@ -20,6 +20,7 @@ import pytest
 from courtops.lab import hosts, netns, state
 from courtops.lab import lab as lab_mod
 from courtops.lab.config import LabConfig
+from courtops.lab.device_control import control
 
 from .conftest import Lab
 
@@ -61,9 +62,15 @@ def foreign_sentinel(lab: Lab) -> Iterator[str]:
 
 
 def test_up_twice_is_harmless(lab: Lab) -> None:
+    spare = next(s.name for s in lab.spares if s.platform == "ios")
+    pushed = lab.ansible(spare, "ansible.netcommon.cli_config", "config='logging host 10.250.0.5'")
+    assert pushed[spare]["changed"] is True, pushed
     before = state.load(lab.cfg)
     lab_mod.up(lab.cfg, len(lab.linux), len(lab.network), len(lab.snmp))
     after = state.load(lab.cfg)
+    shown = lab.ansible(spare, "ansible.netcommon.cli_command", "command='show running-config'")
+    assert "logging host 10.250.0.5" in shown[spare]["stdout"], "device state survives an `up` rerun"
+    control(lab.cfg, spare, reset_state=True)
     assert {n: v["nspawn_pid"] for n, v in after["linux"].items()} == {
         n: v["nspawn_pid"] for n, v in before["linux"].items()
     }
@@ -73,8 +80,10 @@ def test_up_twice_is_harmless(lab: Lab) -> None:
 
 
 def test_down_removes_everything_of_this_lab_only(lab: Lab, foreign_sentinel: str) -> None:
+    control(lab.cfg, next(s.name for s in lab.spares), misbehave="error")
     lab_mod.down(lab.cfg)
     assert_nothing_left(lab.cfg)
+    assert not (lab.cfg.state_dir / "devices").exists(), "device state (configs, flash, misbehave) is reset"
     assert netns.link_exists(foreign_sentinel), "down removed a link of another lab id"
     assert Path("/proc/sys/net/ipv4/ip_forward").read_text().strip() == "0"
 

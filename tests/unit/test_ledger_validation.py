@@ -194,6 +194,8 @@ def test_cli_check_accepts_the_example():
     proc = run_tool("courtops", "ledger", "check")
     assert proc.returncode == 0, proc.stderr
     assert "devices OK" in proc.stdout
+    devices = sum(1 for _ in LEDGER.open(encoding="utf-8")) - 1
+    assert f"{devices} devices OK from {devices} data lines" in proc.stdout
 
 
 # -- issue 16.1: no row is ever dropped silently -------------------------------------------------
@@ -306,3 +308,21 @@ def test_formula_like_cells_are_warned_about(tmp_path, plan, rows):
     proc = run_tool("courtops", "ledger", "check", str(path))
     assert proc.returncode == 0
     assert f"warning: {path}:9: 位置 (location)" in proc.stderr
+
+
+def test_a_row_lost_without_an_error_is_caught_by_the_count(tmp_path, plan, monkeypatch):
+    """The guard behind the rule: should any future check skip a row without an error, the count says so."""
+    from courtops.ledger import validate
+
+    class Lossy(list):
+        def append(self, asset):
+            if asset.line != 5:
+                super().append(asset)
+
+    original = validate.LedgerResult
+    monkeypatch.setattr(validate, "LedgerResult", lambda path: original(path=path, assets=Lossy()))
+    result = read_ledger(LEDGER, plan)
+    devices = sum(1 for _ in LEDGER.open(encoding="utf-8")) - 1
+    assert [str(e) for e in result.errors] == [
+        f"{LEDGER}:1: {devices} device lines but {devices - 1} devices read; please report this"
+    ]

@@ -3,6 +3,7 @@ save / reboot / startup file, flash files, configuration replace, errors and mis
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,28 @@ def test_state_lives_on_disk_and_a_second_session_sees_it(tmp_path: Path) -> Non
     second = _session(tmp_path, "ios")  # same directory, like a new SSH session or a restarted simulator
     assert "ntp server 10.1.1.1" in (second.handle("show running-config").output or "")
     assert second.dev.unsaved()
+
+
+def test_vrp_status_outputs_follow_the_configuration(tmp_path: Path) -> None:
+    from courtops.lab import devices
+    from courtops.lab.config import LabConfig
+    from courtops.lab.plan import LabPlan
+
+    cfg = LabConfig.from_env(
+        {"COURTOPS_LAB_ID": "0", "COURTOPS_LAB_STATE": str(tmp_path), "COURTOPS_LAB_CACHE": "/tmp/c"}
+    )
+    for spec in (s for s in LabPlan.build(cfg, 0, 6, 0).network if s.platform == "vrp"):
+        nos = devices.nos_definition(cfg, spec)
+        seed = nos["commands"]["display current-configuration"]["output"]
+        s = Session(DeviceState(spec.name, "vrp", tmp_path / spec.name, seed), nos)
+        for command in ("display telnet server status", "display ssh server status"):
+            assert s.handle(command).output == nos["commands"][command]["output"], "seeded state: unchanged"
+        if spec.vars["lab_compliant"]:
+            continue
+        _run(s, "system-view", "undo telnet server enable", "telnet server disable", "ssh server acl 2000",
+             "undo ssh server compatible-ssh1x enable", "undo sftp server enable", "return")  # fmt: skip
+        telnet = s.handle("display telnet server status").output or ""
+        assert re.search(r"TELNET IPv4 server\s+:Disable", telnet)
+        ssh = s.handle("display ssh server status").output or ""
+        assert re.search(r"SSH version\s+:2.0", ssh) and re.search(r"ACL4 number\s+:2000", ssh)
+        assert re.search(r"SFTP Server\s+:Disable", ssh) and re.search(r"Stelnet server\s+:Enable", ssh)

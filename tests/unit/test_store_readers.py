@@ -174,3 +174,11 @@ def test_a_store_in_a_read_only_directory_can_be_listed(readonly_dir: Path) -> N
     assert proc.returncode == 0, proc.stderr
     assert "audit.yml" in proc.stdout
     assert _snapshot(readonly_dir) == before
+
+
+def test_reader_opens_a_path_with_spaces_chinese_and_uri_characters(tmp_path: Path) -> None:
+    odd = tmp_path / "运维 数据?#%"
+    odd.mkdir()
+    store = _store(odd / "s 1.sqlite3")
+    with Store(store, readonly=True) as st:
+        assert [r.playbook for r in st.runs()] == ["audit.yml"]

@@ -240,6 +240,7 @@ def _answer(channel: paramiko.Channel, session: Session, reply: Reply) -> bool:
 
 def main(argv: list[str]) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("paramiko").setLevel(logging.CRITICAL)  # port probes by `lab up` are not errors
     spec = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
     servers = [DeviceServer(dev, spec["username"], spec["password"]) for dev in spec["devices"]]
     for server in servers:

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from courtops.lab.netsim.derived import derive
 from courtops.lab.netsim.device import DeviceError, DeviceState, flash_name
+from courtops.lab.netsim.tree import ConfigTree
 
 _PIPE = re.compile(r"^(?P<cmd>.+?)\s*\|\s*(?P<op>include|exclude|begin|section)\s+(?P<arg>.+)$")
 _CST = timezone(timedelta(hours=8))
@@ -123,7 +125,9 @@ class Session:
             out = entry.get("output") if isinstance(entry, dict) else entry
             if out is True:
                 return Reply(close=True)
-            return Reply(None if out is None else str(out))
+            if out is None:
+                return Reply()
+            return Reply(derive(self.d.vendor, text, str(out), self.dev.running_text()))
         return Reply(self.unknown)
 
     def _show_config(self, text: str) -> Reply | None:
@@ -416,7 +420,10 @@ class Session:
             if len(words) == 1:
                 return Reply(self.d.error("incomplete"))
             target = text[len(words[0]) :].strip()
-            path = [] if self.d.is_section(target) else self.path
+            above = self.d.is_section(target) or (
+                self.path and _belongs_above(tree, self.path, target.split())
+            )
+            path = [] if above else self.path
             changed = tree.negate(path, target)
             if path == [] and self.path and self.path[0] == target:
                 self.path = []
@@ -429,6 +436,8 @@ class Session:
             changed = tree.enter([], text)
             self.path = [text]
         else:
+            if self.path and _belongs_above(tree, self.path, words):
+                self.path = []  # the device runs it in system view / global config, as IOS and VRP do
             changed = tree.set(self.path, text)
         if changed:
             self.dev.write_running(tree)
@@ -443,6 +452,17 @@ class Session:
         return self.d.is_section(text + " 0") or bool(
             parent and self.d.is_section(text + " 0", parent=parent)
         )
+
+
+def _belongs_above(tree: ConfigTree, path: list[str], words: list[str]) -> bool:
+    """A line typed inside a section that is a global command there: `logging host X` in `line vty`.
+
+    Global if a top-level line starts with the same two words and nothing in the section starts
+    with the same first word."""
+    head = words[:2]
+    if any(child.text.split()[:1] == words[:1] for child in tree.node(path).children):
+        return False
+    return any(node.text.split()[:2] == head for node in tree.root.children if not node.children)
 
 
 def _filter(body: str, op: str, arg: str) -> str:
