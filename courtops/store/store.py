@@ -23,6 +23,7 @@ from typing import Any
 
 from courtops import REPO_ROOT
 from courtops.findings import Finding
+from courtops.store.forkguard import unsafe_reason
 from courtops.store.migrations import MIGRATIONS
 
 #: Environment variable naming the store file (the callback's `store` option reads it too).
@@ -175,6 +176,8 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True) -> None:
         self.path = Path(path) if path is not None else default_path()
+        if reason := unsafe_reason():  # a hang here would be silent and forever: fail at once
+            raise StoreError(f"{self.path}: not opened: {reason}")
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no results store here (run a playbook with the recorder first)")
         try:
