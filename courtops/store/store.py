@@ -58,6 +58,16 @@ def default_path() -> Path:
     return DEFAULT_STORE
 
 
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a migration script, one by one (executescript would commit mid-way)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
+
+
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
@@ -215,15 +225,14 @@ class Store:
                 f"{self.path}: schema version {current} is newer than this courtops ({len(MIGRATIONS)})"
             )
         for number in range(current + 1, target + 1):
-            # executescript() commits first; BEGIN/COMMIT inside makes the step atomic.
-            try:
-                self.db.executescript(
-                    f"BEGIN IMMEDIATE;\n{MIGRATIONS[number - 1]}\nPRAGMA user_version = {number};\nCOMMIT;"
-                )
-            except sqlite3.Error:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
+            with self.transaction() as db:
+                # re-read under the write lock: another process opening a new store at the same
+                # moment may have applied this step already (two first runs: "table runs already exists")
+                if int(db.execute("PRAGMA user_version").fetchone()[0]) >= number:
+                    continue
+                for statement in _statements(MIGRATIONS[number - 1]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
