@@ -234,16 +234,19 @@ class _Judge:
             raise Unreadable((self.metrics().get("unreadable") or {}).get("services", "未配置关键服务"))
         out = []
         for name, active in services.items():
-            ok = active in ("active", "Running")
-            out.append(
-                self.result(
-                    "key_services",
-                    NORMAL if ok else FAULT,
-                    item=name,
-                    text=str(active),
-                    remark="" if ok else f"关键服务 {name} 未运行（{active}）",
-                )
+            # systemd: "reloading" is running (re-reading its configuration); "activating" has just been
+            # (re)started and is not serving yet: look again, but it is not down
+            state = (
+                NORMAL
+                if active in ("active", "reloading", "Running")
+                else WARNING
+                if active in ("activating", "StartPending")
+                else FAULT
             )
+            remark = {NORMAL: "", WARNING: f"关键服务 {name} 正在启动（{active}）"}.get(
+                state, f"关键服务 {name} 未运行（{active}）"
+            )
+            out.append(self.result("key_services", state, item=name, text=str(active), remark=remark))
         return out
 
     def pending_reboot(self) -> list[CheckResult]:

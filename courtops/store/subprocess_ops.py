@@ -38,7 +38,8 @@ def previous_run(request: dict[str, Any]) -> dict[str, Any]:
             return {"started_at": None}
         raise
     current = request.get("run_uuid") or ""
-    finished = [r for r in runs if r.status != "running" and r.uuid != current]
+    # a --check run wrote nothing and proves nothing: it is not "the previous inspection"
+    finished = [r for r in runs if r.status != "running" and r.uuid != current and not r.check_mode]
     return {"started_at": finished[0].started_at if finished else None}
 
 

@@ -104,6 +104,8 @@ def test_store_access_runs_the_lookup_in_a_fresh_process(tmp_path):
     with Store(path) as store:
         first = store.start_run(RunInfo(uuid="a", kind="inspect", started_at=100.0))
         store.finish_run(first, "ok")
+        checked = store.start_run(RunInfo(uuid="k", kind="inspect", started_at=150.0, check_mode=True))
+        store.finish_run(checked, "ok")  # a --check run is no previous inspection
         store.start_run(RunInfo(uuid="b", kind="inspect", started_at=200.0))  # the current, running run
         store.start_run(RunInfo(uuid="c", kind="audit", started_at=300.0))
     answer = store_access.call("previous-run", {"store": str(path), "kind": "inspect", "run_uuid": "b"})
