@@ -23,7 +23,7 @@ def _current_run(store: Store, run_uuid: str, kind: str) -> Run | None:
         try:
             return store.get_run(run_uuid)
         except StoreError:
-            return None
+            pass  # the recorder has not committed its run yet: the running one of this kind
     running = [r for r in store.runs(kind=kind, limit=1) if r.status == "running"]
     return running[0] if running else None
 

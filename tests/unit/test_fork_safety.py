@@ -121,3 +121,26 @@ def test_store_access_reports_a_bad_store_and_a_timeout(tmp_path):
         store_access.call("previous-run", {"store": str(bogus), "kind": "inspect"}, timeout=0.001)
     with pytest.raises(store_access.StoreAccessError, match="usage"):
         store_access.call("drop-everything", {})
+
+
+def test_incidents_sync_in_a_fresh_process_opens_for_the_run_and_dry_run_writes_nothing(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    fault = {
+        "host": "nvr1",
+        "name": "nvr_disks",
+        "labels": {"state": "故障", "item": "HDD3", "title": "录像硬盘"},
+    }
+    request = {"store": str(path), "metrics": [fault], "systems": {"nvr1": "安防监控"}}
+    dry = store_access.call("incidents-sync", request | {"dry_run": True})
+    assert dry["would_open"] == ["nvr1 nvr_disks"] and dry["opened"] == [] and not path.exists()
+    with Store(path) as store:
+        run_id = store.start_run(RunInfo(uuid="this-run", kind="inspect"))
+    done = store_access.call("incidents-sync", request | {"run_uuid": "this-run"})
+    assert len(done["opened"]) == 1 and done["still_open"] == 1
+    with Store(path, create=False) as store:
+        [incident] = store.incidents(open_only=True)
+    assert (incident.device, incident.check_name, incident.opened_run_id) == (
+        "nvr1",
+        "nvr_disks:HDD3",
+        run_id,
+    )
