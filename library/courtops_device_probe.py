@@ -47,6 +47,10 @@ options:
     description: SNMP retries.
     type: int
     default: 1
+  device_timeout:
+    description: Seconds one device's whole probe (ICMP, ports, every SNMP table) may take; what is not answered by then is an error with 超时.
+    type: float
+    default: 60.0
   concurrency:
     description: Devices probed at the same time.
     type: int
@@ -107,6 +111,7 @@ def main():
             timeout=dict(type="float", default=2.0),
             retries=dict(type="int", default=1),
             concurrency=dict(type="int", default=64),
+            device_timeout=dict(type="float", default=60.0),
         ),
         supports_check_mode=True,
     )
@@ -114,7 +119,9 @@ def main():
         module.fail_json(msg=missing_required_lib("pysnmp"))
     started = time.monotonic()
     p = module.params
-    results = asyncio.run(probe_all(p["devices"], p["timeout"], p["retries"], p["concurrency"]))
+    results = asyncio.run(
+        probe_all(p["devices"], p["timeout"], p["retries"], p["concurrency"], p["device_timeout"])
+    )
     module.exit_json(changed=False, devices=results, elapsed=round(time.monotonic() - started, 3))
 
 

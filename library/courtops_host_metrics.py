@@ -33,6 +33,10 @@ options:
     type: list
     elements: str
     default: []
+  command_timeout:
+    description: Seconds one command may take; a command that has not returned by then is killed and its reading is unreadable with 超时.
+    type: float
+    default: 20
 """
 
 EXAMPLES = r"""
@@ -93,6 +97,8 @@ metrics:
 """
 
 import os
+import signal
+import subprocess
 import time
 
 from ansible.module_utils.basic import AnsibleModule
@@ -124,6 +130,8 @@ PSEUDO_FS = frozenset(
         "efivarfs",
         "selinuxfs",
         "fuse.lxcfs",
+        "fuse.gvfsd-fuse",  # a desktop user's virtual file systems, not a disk (and root may not stat it)
+        "fuse.portal",
     ]
 )
 
@@ -133,16 +141,94 @@ def _read(path):
         return handle.read()
 
 
-def _run(module, args):
-    """(rc, stdout) of a command, or (None, reason) when it does not exist."""
-    binary = module.get_bin_path(args[0])
-    if not binary:
-        return None, "%s not installed" % args[0]
-    rc, out, err = module.run_command([binary] + args[1:], environ_update={"LC_ALL": "C"})
-    return rc, out if rc is not None else err
+def _unescape_mount(field):
+    """A /proc/mounts field with its octal escapes decoded (a space is \\040, a tab \\011 ...)."""
+    out, i = [], 0
+    while i < len(field):
+        code = field[i + 1 : i + 4]
+        if field[i] == "\\" and len(code) == 3 and all(c in "01234567" for c in code):
+            out.append(chr(int(code, 8)))
+            i += 4
+        else:
+            out.append(field[i])
+            i += 1
+    return "".join(out)
 
 
-def gather(module, services, since, av_paths):
+class Runner:
+    """Runs commands with a bounded time each: a hung command is killed (with its children)."""
+
+    def __init__(self, module, timeout):
+        self.module, self.timeout = module, timeout
+
+    def __call__(self, args):
+        """(rc, stdout), or (None, reason) when the command is missing or did not return in time."""
+        binary = self.module.get_bin_path(args[0])
+        if not binary:
+            return None, "%s not installed" % args[0]
+        env = dict(os.environ, LC_ALL="C")
+        try:
+            proc = subprocess.Popen(
+                [binary] + list(args[1:]),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+                start_new_session=True,  # its own process group: a timeout kills what it started too
+            )
+        except OSError as exc:
+            return None, "%s: %s" % (args[0], exc)
+        try:
+            out, err = proc.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            proc.communicate()
+            return None, "超时：%s 在 %g 秒内未返回" % (" ".join(args[:2]), self.timeout)
+        out = out.decode("utf-8", "replace")
+        return proc.returncode, out if out or proc.returncode == 0 else err.decode("utf-8", "replace")
+
+
+def _disks(bad):
+    """One entry per mounted filesystem; one that cannot be read is an entry with its error, never skipped."""
+    disks = []
+    seen = set()  # mount points and devices already counted (bind mounts appear twice)
+    try:
+        lines = _read("/proc/mounts").splitlines()
+    except OSError as exc:
+        bad["disks"] = str(exc)
+        return disks
+    for line in lines:
+        fields = [_unescape_mount(f) for f in line.split()]
+        # skip pseudo filesystems and bind-mounted single files (containers mount /etc/resolv.conf …)
+        if len(fields) < 3 or fields[2] in PSEUDO_FS or fields[1] in seen:
+            continue
+        mount, fstype = fields[1], fields[2]
+        seen.add(mount)
+        try:
+            if not os.path.isdir(mount) and os.path.exists(mount):
+                continue  # a bind-mounted file, not a filesystem to measure
+            st = os.statvfs(mount)
+            device = os.stat(mount).st_dev
+        except OSError as exc:
+            disks.append({"mount": mount, "fstype": fstype, "error": "%s" % (exc.strerror or exc)})
+            continue
+        if device in seen:
+            continue
+        seen.add(device)
+        size = st.f_blocks * st.f_frsize // 1024
+        if size <= 0:
+            continue
+        used = (st.f_blocks - st.f_bfree) * st.f_frsize // 1024
+        avail = st.f_bavail * st.f_frsize // 1024
+        pct = round(100.0 * used / (used + avail), 1) if used + avail else 0.0
+        disks.append({"mount": mount, "fstype": fstype, "size_kb": size, "used_kb": used, "used_pct": pct})
+    return disks
+
+
+def gather(module, services, since, av_paths, run):
     metrics = {"unreadable": {}}
     bad = metrics["unreadable"]
 
@@ -165,41 +251,15 @@ def gather(module, services, since, av_paths):
     except (OSError, ValueError, KeyError, IndexError) as exc:
         bad["memory"] = str(exc)
 
-    disks = []
-    seen = set()  # mount points and devices already counted (bind mounts appear twice)
-    try:
-        for line in _read("/proc/mounts").splitlines():
-            fields = line.split()
-            # skip pseudo filesystems and bind-mounted single files (containers mount /etc/resolv.conf …)
-            if len(fields) < 3 or fields[2] in PSEUDO_FS or fields[1] in seen or not os.path.isdir(fields[1]):
-                continue
-            seen.add(fields[1])
-            try:
-                st = os.statvfs(fields[1])
-                device = os.stat(fields[1]).st_dev
-            except OSError:
-                continue
-            if device in seen:
-                continue
-            seen.add(device)
-            size = st.f_blocks * st.f_frsize // 1024
-            if size <= 0:
-                continue
-            used = (st.f_blocks - st.f_bfree) * st.f_frsize // 1024
-            avail = st.f_bavail * st.f_frsize // 1024
-            pct = round(100.0 * used / (used + avail), 1) if used + avail else 0.0
-            disks.append(
-                {"mount": fields[1], "fstype": fields[2], "size_kb": size, "used_kb": used, "used_pct": pct}
-            )
-    except OSError as exc:
-        bad["disks"] = str(exc)
-    metrics["disks"] = disks
+    metrics["disks"] = _disks(bad)
 
     sync = {"synchronized": None, "source": None, "offset_ms": None}
-    rc, out = _run(module, ["timedatectl", "show", "-p", "NTPSynchronized", "--value"])
+    rc, out = run(["timedatectl", "show", "-p", "NTPSynchronized", "--value"])
+    timedatectl_error = out if rc is None and "not installed" not in out else None
     if rc == 0 and out.strip() in ("yes", "no"):
         sync.update(synchronized=out.strip() == "yes", source="timedatectl")
-    rc, out = _run(module, ["chronyc", "-n", "tracking"])
+    rc, out = run(["chronyc", "-n", "tracking"])
+    chrony_error = out if rc is None and "not installed" not in out else None
     if rc == 0:
         for line in out.splitlines():
             if line.startswith("System time"):
@@ -210,12 +270,15 @@ def gather(module, services, since, av_paths):
             if line.startswith("Leap status"):
                 sync.update(synchronized="Normal" in line, source="chrony")
     if sync["synchronized"] is None:
-        bad["time_sync"] = "neither timedatectl nor chronyc reports a synchronisation state"
+        reasons = [r for r in (timedatectl_error, chrony_error) if r]
+        bad["time_sync"] = (
+            "; ".join(reasons) or "neither timedatectl nor chronyc reports a synchronisation state"
+        )
     metrics["time_sync"] = sync
 
     states = {}
     if services:
-        rc, out = _run(module, ["systemctl", "is-active"] + list(services))
+        rc, out = run(["systemctl", "is-active"] + list(services))
         if rc is None:
             bad["services"] = out
         else:
@@ -230,8 +293,12 @@ def gather(module, services, since, av_paths):
 
     metrics["pending_reboot"] = os.path.exists("/var/run/reboot-required")
     if not metrics["pending_reboot"] and module.get_bin_path("needs-restarting"):
-        rc, _ = _run(module, ["needs-restarting", "-r"])
-        metrics["pending_reboot"] = rc == 1
+        rc, out = run(["needs-restarting", "-r"])
+        if rc is None:  # not answered: unknown, not "no reboot pending"
+            metrics["pending_reboot"] = None
+            bad["pending_reboot"] = out
+        else:
+            metrics["pending_reboot"] = rc == 1
 
     changed = None
     for db in ("/var/lib/dpkg/status", "/var/lib/rpm/rpmdb.sqlite", "/var/lib/rpm/Packages"):
@@ -242,9 +309,7 @@ def gather(module, services, since, av_paths):
         bad["packages_changed_at"] = "no dpkg or rpm database"
 
     since = since if since is not None else time.time() - 30 * 86400
-    rc, out = _run(
-        module, ["journalctl", "-q", "--no-pager", "-p", "err", "-o", "cat", "--since", "@%d" % int(since)]
-    )
+    rc, out = run(["journalctl", "-q", "--no-pager", "-p", "err", "-o", "cat", "--since", "@%d" % int(since)])
     if rc is None:
         bad["log_errors"] = out
         metrics["log_errors"] = None
@@ -262,16 +327,20 @@ def gather(module, services, since, av_paths):
     metrics["av_signature_mtime"] = newest
 
     smart = {}
+    smart_error = None
     if module.get_bin_path("smartctl"):
-        rc, out = _run(module, ["smartctl", "--scan"])
+        rc, out = run(["smartctl", "--scan"])
+        smart_error = out if rc is None else None
         for line in (out or "").splitlines() if rc == 0 else []:
             device = line.split()[0] if line.split() else ""
             if device.startswith("/dev/"):
-                _, health = _run(module, ["smartctl", "-H", device])
+                rc, health = run(["smartctl", "-H", device])
                 verdict = [x for x in health.splitlines() if "overall-health" in x or "Health Status" in x]
                 smart[device] = verdict[0].split(":", 1)[1].strip() if verdict else "unreadable"
+                if rc is None:
+                    smart[device] = health  # 超时: not a health verdict
     if not smart:
-        bad["smart"] = "smartctl not installed or no readable disk"
+        bad["smart"] = smart_error or "smartctl not installed or no readable disk"
     metrics["smart"] = smart
     metrics["collected_at"] = time.time()
     return metrics
@@ -283,12 +352,14 @@ def main():
             services=dict(type="list", elements="str", default=[]),
             since=dict(type="float"),
             av_signature_paths=dict(type="list", elements="str", default=[]),
+            command_timeout=dict(type="float", default=20.0),
         ),
         supports_check_mode=True,
     )
     p = module.params
+    run = Runner(module, p["command_timeout"])
     module.exit_json(
-        changed=False, metrics=gather(module, p["services"], p["since"], p["av_signature_paths"])
+        changed=False, metrics=gather(module, p["services"], p["since"], p["av_signature_paths"], run)
     )
 
 

@@ -95,6 +95,7 @@ evidence:
 import glob
 import os
 import re
+import signal
 import stat as statmod
 import subprocess
 import time
@@ -209,15 +210,21 @@ def read_text(root, path, limit):
 def run(argv, timeout=60):
     """(rc, out, err) of a command; rc 127 when it does not exist. Never raises."""
     try:
-        proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+        # its own process group, so that a timeout also kills what the command started
+        proc = subprocess.Popen(
+            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, start_new_session=True
+        )
     except (OSError, ValueError) as exc:
         return 127, "", str(exc)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
         out, err = proc.communicate()
-        return 124, out.decode("utf-8", "replace"), "timeout"
+        return 124, out.decode("utf-8", "replace"), "超时：%s 在 %d 秒内未返回 (timeout)" % (argv[0], timeout)
     return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")[-2000:]
 
 

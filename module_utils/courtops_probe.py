@@ -238,8 +238,20 @@ async def _snmp(engine, device, kinds, timeout, retries):
     return out
 
 
-async def probe_all(devices, timeout=2.0, retries=1, concurrency=64):
-    """Probe every device; returns {name: {"icmp": …, "tcp": {port: bool}, "snmp": …}}."""
+async def _bounded(coroutine, deadline):
+    """The answer of one probe, or an error naming the time limit when it has none by then."""
+    try:
+        return await asyncio.wait_for(coroutine, deadline)
+    except asyncio.TimeoutError:
+        return {"error": "超时：%g 秒内未完成" % deadline}
+
+
+async def probe_all(devices, timeout=2.0, retries=1, concurrency=64, deadline=60.0):
+    """Probe every device; returns {name: {"icmp": …, "tcp": {port: bool}, "snmp": …}}.
+
+    Each probe of a device (ICMP, a port, the SNMP tables) ends within ``deadline`` seconds: a device
+    that keeps answering slowly cannot hold up the others or the play.
+    """
     from pysnmp.hlapi.v3arch.asyncio import SnmpEngine
 
     engine = SnmpEngine()
@@ -255,7 +267,9 @@ async def probe_all(devices, timeout=2.0, retries=1, concurrency=64):
             if device.get("snmp") is not None:
                 tasks["snmp"] = _snmp(engine, device, device.get("mibs") or [], timeout, retries)
             names = list(tasks)
-            answers = await asyncio.gather(*tasks.values(), return_exceptions=True)
+            answers = await asyncio.gather(
+                *(_bounded(t, deadline) for t in tasks.values()), return_exceptions=True
+            )
             result["tcp"] = {}
             for name, answer in zip(names, answers):
                 if isinstance(answer, Exception):  # garbage from a device is a finding, not a crash

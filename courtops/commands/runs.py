@@ -7,6 +7,7 @@ import argparse
 from courtops.cli import UserError
 from courtops.report.render import fmt_time
 from courtops.store import STORE_ENV, Store, StoreError
+from courtops.store.liveness import effective_status
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -32,5 +33,6 @@ def run(args: argparse.Namespace) -> int:
                 (r.id, r.id),
             ).fetchone()
             started, name = fmt_time(r.started_at), r.playbook
-            print(f"{r.id:>5}  {r.kind[:10]:10} {r.status:11} {started}  {results:>7} {findings:>8}  {name}")
+            status = effective_status(r)  # a run whose process is gone is shown interrupted
+            print(f"{r.id:>5}  {r.kind[:10]:10} {status:11} {started}  {results:>7} {findings:>8}  {name}")
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from courtops import failure_labels
 from courtops.evidence import linux, network, windows
 
 Facts = dict[str, Any]
@@ -27,10 +28,13 @@ def extract(platform: str, evidence: Any) -> tuple[Facts, list[str], bool]:
     """(facts, problems, usable). ``usable`` is False when there is no evidence at all."""
     if not isinstance(evidence, dict) or not evidence:
         return {}, ["证据为空或格式无效"], False
+    message = str(evidence.get("msg", ""))[:200]
+    if (evidence.get("unreachable") or evidence.get("failed")) and (tag := failure_labels.label(message)):
+        return {}, [f"{tag}：{message}"], False  # e.g. a sudo timeout is 提权超时, not 主机不可达
     if evidence.get("unreachable"):
-        return {}, [f"主机不可达：{str(evidence.get('msg', ''))[:200]}"], False
+        return {}, [f"主机不可达：{message}"], False
     if evidence.get("failed"):
-        return {}, [f"采集失败：{str(evidence.get('msg', ''))[:200]}"], False
+        return {}, [f"采集失败：{message}"], False
     parser = PARSERS.get(platform)
     if parser is None:
         return {}, [f"平台 {platform} 无解析器"], False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from courtops.inspection.result import FAULT, UNCHECKED
@@ -23,6 +23,9 @@ class SyncResult:
     opened: list[int]
     closed: list[int]
     still_open: int
+    #: in a dry run (--check): what would be opened ("device check") and closed (incident ids)
+    would_open: list[str] = field(default_factory=list)
+    would_close: list[int] = field(default_factory=list)
 
 
 def incident_key(metric: dict[str, Any]) -> str:
@@ -37,8 +40,13 @@ def sync(
     systems: dict[str, str] | None = None,
     run_id: int | None = None,
     now: float | None = None,
+    *,
+    dry_run: bool = False,
 ) -> SyncResult:
-    """Open an incident for every 故障 reading; close open ones whose reading is now healthy."""
+    """Open an incident for every 故障 reading; close open ones whose reading is now healthy.
+
+    ``dry_run`` (Ansible's --check) writes nothing and says what would have been opened and closed.
+    """
     now = now or time.time()
     systems = systems or {}
     faults: dict[tuple[str, str], dict[str, Any]] = {}
@@ -51,11 +59,17 @@ def sync(
         elif state != UNCHECKED:
             healthy.add(key)
 
+    open_now = store.incidents(open_only=True)
+    already = {(i.device, i.check_name) for i in open_now}
+    to_open = {key: metric for key, metric in faults.items() if key not in already}
+    to_close = [
+        i.id for i in open_now if not i.check_name.startswith(MANUAL) and (i.device, i.check_name) in healthy
+    ]
+    if dry_run:
+        would_open = [f"{device} {check}" for device, check in to_open]
+        return SyncResult([], [], len(open_now), would_open=would_open, would_close=to_close)
     opened = []
-    already = {(i.device, i.check_name) for i in store.incidents(open_only=True)}
-    for (device, check), metric in faults.items():
-        if (device, check) in already:
-            continue
+    for (device, check), metric in to_open.items():
         labels = metric.get("labels") or {}
         message = "：".join(
             x for x in (labels.get("title", ""), labels.get("remark") or metric.get("text", "")) if x
@@ -74,13 +88,10 @@ def sync(
             )
         )
     closed = []
-    for incident in store.incidents(open_only=True):
-        if incident.check_name.startswith(MANUAL):
-            continue
-        if (incident.device, incident.check_name) in healthy:
-            try:
-                store.update_incident(incident.id, closed_at=now, closed_run_id=run_id)
-            except IncidentError:
-                continue  # closed meanwhile by the engineer, or a step recorded after `now`: theirs stands
-            closed.append(incident.id)
+    for incident_id in to_close:
+        try:
+            store.update_incident(incident_id, closed_at=now, closed_run_id=run_id)
+        except IncidentError:
+            continue  # closed meanwhile by the engineer, or a step recorded after `now`: theirs stands
+        closed.append(incident_id)
     return SyncResult(opened=opened, closed=closed, still_open=len(store.incidents(open_only=True)))

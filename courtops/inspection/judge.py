@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from courtops import failure_labels
 from courtops.inspection import netparse
 from courtops.inspection.result import FAULT, NORMAL, UNCHECKED, WARNING, CheckResult
 
@@ -81,7 +82,11 @@ class _Judge:
     def metrics(self) -> dict[str, Any]:
         data = self.r.get("host_metrics")
         if not isinstance(data, dict):
-            raise Unreadable("未取得主机采集数据")
+            why = str(self.r.get("msg") or "")[:200]
+            tag = failure_labels.label(why)
+            raise Unreadable(
+                "未取得主机采集数据" + (f"（{tag}）" if tag else "") + (f"：{why}" if why else "")
+            )
         return data
 
     def need(self, data: dict[str, Any], key: str) -> Any:
@@ -121,6 +126,12 @@ class _Judge:
 
     # -- host checks (Linux / Windows collectors) ----------------------------------------------------
     def reachability(self) -> list[CheckResult]:
+        if self.r.get("unreachable") and failure_labels.is_become_problem(self.r.get("msg")):
+            # SSH answered; sudo did not: the host is reachable, its readings are not (告警, not 故障 不可达)
+            tag = failure_labels.label(self.r.get("msg"))
+            return [
+                self.result("reachability", WARNING, text=f"可达，{tag}", remark=str(self.r.get("msg"))[:300])
+            ]
         if self.r.get("unreachable"):
             return [
                 self.result("reachability", FAULT, text="不可达", remark=str(self.r.get("msg", ""))[:300])
@@ -184,6 +195,12 @@ class _Judge:
             raise Unreadable("未发现可统计的文件系统")
         out = []
         for d in disks:
+            if d.get("error") or d.get("used_pct") is None:  # mounted but unreadable: 未检, never left out
+                remark = f"无法读取：{d.get('error') or '无使用率'}"
+                out.append(
+                    self.result("disk", UNCHECKED, item=d["mount"], text=f"{d['mount']} 未检", remark=remark)
+                )
+                continue
             state = level(float(d["used_pct"]), self.t["disk_used_pct"])
             out.append(
                 self.result(
@@ -201,7 +218,8 @@ class _Judge:
     def time_sync(self) -> list[CheckResult]:
         sync = self.need(self.metrics(), "time_sync")
         if sync.get("synchronized") is None:
-            raise Unreadable("无法读取时间同步状态")
+            reason = (self.metrics().get("unreadable") or {}).get("time_sync")
+            raise Unreadable("无法读取时间同步状态" + (f"：{reason}" if reason else ""))
         offset = sync.get("offset_ms")
         if not sync["synchronized"]:
             return [self.result("time_sync", WARNING, text="未同步", remark="系统时钟未与时间服务器同步")]
@@ -216,16 +234,19 @@ class _Judge:
             raise Unreadable((self.metrics().get("unreadable") or {}).get("services", "未配置关键服务"))
         out = []
         for name, active in services.items():
-            ok = active in ("active", "Running")
-            out.append(
-                self.result(
-                    "key_services",
-                    NORMAL if ok else FAULT,
-                    item=name,
-                    text=str(active),
-                    remark="" if ok else f"关键服务 {name} 未运行（{active}）",
-                )
+            # systemd: "reloading" is running (re-reading its configuration); "activating" has just been
+            # (re)started and is not serving yet: look again, but it is not down
+            state = (
+                NORMAL
+                if active in ("active", "reloading", "Running")
+                else WARNING
+                if active in ("activating", "StartPending")
+                else FAULT
             )
+            remark = {NORMAL: "", WARNING: f"关键服务 {name} 正在启动（{active}）"}.get(
+                state, f"关键服务 {name} 未运行（{active}）"
+            )
+            out.append(self.result("key_services", state, item=name, text=str(active), remark=remark))
         return out
 
     def pending_reboot(self) -> list[CheckResult]:
@@ -548,7 +569,7 @@ def judge(
 ) -> list[CheckResult]:
     """Judge every planned check of one host. Unreachable hosts get one 故障 reachability result."""
     j = _Judge(host, readings if isinstance(readings, dict) else {}, thresholds, settings or {})
-    if j.r.get("unreachable"):
+    if j.r.get("unreachable") and not failure_labels.is_become_problem(j.r.get("msg")):
         return j.reachability()
     out: list[CheckResult] = []
     for check in checks:

@@ -24,6 +24,7 @@ from typing import Any
 from courtops import REPO_ROOT
 from courtops.court_time import fmt_time
 from courtops.findings import Finding
+from courtops.store.forkguard import unsafe_reason
 from courtops.store.migrations import MIGRATIONS, READABLE_FROM
 
 #: Environment variable naming the store file (the callback's `store` option reads it too).
@@ -67,6 +68,16 @@ def default_path() -> Path:
     if value:
         return cfg_path.parent / Path(os.path.expandvars(value)).expanduser()
     return DEFAULT_STORE
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a migration script, one by one (executescript would commit mid-way)."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending
+            pending = ""
 
 
 def _json(value: Any) -> str:
@@ -196,6 +207,8 @@ class Store:
     ) -> None:
         self.path = Path(path) if path is not None else default_path()
         self.readonly = readonly
+        if reason := unsafe_reason():  # a hang here would be silent and forever: fail at once
+            raise StoreError(f"{self.path}: not opened: {reason}")
         if (readonly or not create) and not self.path.exists():
             raise StoreError(f"{self.path}: no results store here (run a playbook with the recorder first)")
         if readonly:
@@ -242,15 +255,14 @@ class Store:
                 f"{self.path}: schema version {current} is newer than this courtops ({len(MIGRATIONS)})"
             )
         for number in range(current + 1, target + 1):
-            # executescript() commits first; BEGIN/COMMIT inside makes the step atomic.
-            try:
-                self.db.executescript(
-                    f"BEGIN IMMEDIATE;\n{MIGRATIONS[number - 1]}\nPRAGMA user_version = {number};\nCOMMIT;"
-                )
-            except sqlite3.Error:
-                if self.db.in_transaction:
-                    self.db.execute("ROLLBACK")
-                raise
+            with self.transaction() as db:
+                # re-read under the write lock: another process opening a new store at the same
+                # moment may have applied this step already (two first runs: "table runs already exists")
+                if int(db.execute("PRAGMA user_version").fetchone()[0]) >= number:
+                    continue
+                for statement in _statements(MIGRATIONS[number - 1]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:

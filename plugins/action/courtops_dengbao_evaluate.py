@@ -2,9 +2,11 @@
 
 Runs on the controller only. Reads the registered results of playbooks/audit.yml
 (``dengbao_linux`` / ``dengbao_windows`` / ``dengbao_network``) from hostvars, turns them into
-evidence dicts, runs courtops.evaluator and writes ``<output_dir>/<UTC timestamp>/findings.json``
-(a JSON list of Finding.export() objects: EXPORT_KEYS first) plus a ``latest`` symlink, and
-returns the findings under ``courtops_findings`` for the recorder (results store, reports).
+evidence dicts, runs courtops.evaluator and writes ``<output_dir>/<UTC time>-<run>/findings.json``
+(a JSON list of Finding.export() objects: EXPORT_KEYS first) in a directory of this run's own, then
+repoints the ``latest`` symlink atomically, and returns the findings under ``courtops_findings`` for
+the recorder (results store, reports). No audited host is an error: nothing is written and
+``latest`` stays. In check mode nothing is written either; the result says where it would have been.
 Writing the report is controller output, not a change to any managed host: changed=False.
 Documented in library/courtops_dengbao_evaluate.py (ansible-doc -t module courtops_dengbao_evaluate).
 """
@@ -12,7 +14,7 @@ Documented in library/courtops_dengbao_evaluate.py (ansible-doc -t module courto
 from __future__ import annotations
 
 import json
-import time
+import os
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Any
 from ansible.plugins.action import ActionBase
 
 from courtops import catalogue, evaluator
+from courtops.exportdir import ExportDirError, make_run_dir, point_latest, run_dir_name
 
 
 def _evidence(hv: dict[str, Any], platform: str) -> Any:
@@ -55,14 +58,25 @@ def _evidence(hv: dict[str, Any], platform: str) -> Any:
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
+    _supports_check_mode = True  # judges as usual, writes nothing
 
     def run(self, tmp: Any = None, task_vars: dict[str, Any] | None = None) -> dict[str, Any]:
         result = super().run(tmp, task_vars)
         task_vars = task_vars or {}
-        hosts = self._task.args.get("hosts") or []
-        out_dir = self._task.args.get("output_dir")
-        if not out_dir:
-            return {**result, "failed": True, "msg": "output_dir is required"}
+        _, args = self.validate_argument_spec(
+            argument_spec={
+                "hosts": {"type": "list", "elements": "str", "required": True},
+                "output_dir": {"type": "path", "required": True},
+            }
+        )
+        hosts = args["hosts"]
+        if not hosts:  # a mistyped -e target= matches nothing: that is no audit, and no empty export
+            return {
+                **result,
+                "failed": True,
+                "msg": "没有任何测评对象被审计：target / --limit 未匹配到主机（或只匹配到 SNMP 设备），"
+                "未写入导出，latest 未变动。请检查 -e target= 的拼写。",
+            }
         cat = catalogue.default()
         hostvars = task_vars.get("hostvars", {})
         findings = []
@@ -71,28 +85,45 @@ class ActionModule(ActionBase):
             platform = str(hv.get("dengbao_platform", hv.get("asset_platform", ""))).strip()
             thresholds = {k: hv[k] for k in cat.thresholds if k in hv}
             findings += evaluator.evaluate_host(cat, host, platform, _evidence(hv, platform), thresholds)
-        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-        run_dir = Path(out_dir) / stamp
-        run_dir.mkdir(parents=True, exist_ok=True)
-        path = run_dir / "findings.json"
-        tmp_path = path.with_suffix(".json.tmp")
-        with tmp_path.open("w", encoding="utf-8") as handle:
-            # the contract keys (Finding.export) plus the ids of the failed sub-checks
-            rows = [f.export() | {"failed_checks": evaluator.failed_checks(f)} for f in findings]
-            json.dump(rows, handle, ensure_ascii=False, indent=1)
-        tmp_path.replace(path)  # never a half-written export
-        latest = Path(out_dir) / "latest"
-        if latest.is_symlink() or latest.exists():
-            latest.unlink()
-        latest.symlink_to(stamp)
         counts = Counter(f.verdict for f in findings)
+        summary = dict(counts) | {"高风险候选": sum(f.high_risk for f in findings)}
+        out_dir = Path(args["output_dir"])
+        run_token = os.environ.get("COURTOPS_RUN_UUID", "")  # the recorder's run, when it is on
+        if self._task.check_mode:
+            would = out_dir / run_dir_name(run_token) / "findings.json"
+            return {
+                **result,
+                "changed": False,
+                "path": str(would),
+                "hosts": len(hosts),
+                "findings": len(findings),
+                "summary": summary,
+                "msg": f"检查模式（未写入）：将写入 {would}（{len(findings)} 条结果）并把 latest 指向它",
+                "courtops_findings": [asdict(f) for f in findings],
+            }
+        try:
+            run_dir = make_run_dir(out_dir, run_token)
+            path = run_dir / "findings.json"
+            tmp_path = path.with_suffix(".json.tmp")
+            with tmp_path.open("w", encoding="utf-8") as handle:
+                # the contract keys (Finding.export) plus the ids of the failed sub-checks
+                rows = [f.export() | {"failed_checks": evaluator.failed_checks(f)} for f in findings]
+                json.dump(rows, handle, ensure_ascii=False, indent=1)
+            tmp_path.replace(path)  # never a half-written export
+            point_latest(out_dir, run_dir)
+        except (OSError, ExportDirError) as exc:
+            return {
+                **result,
+                "failed": True,
+                "msg": f"cannot write the findings export under {out_dir}: {exc}",
+            }
         return {
             **result,
             "changed": False,
             "path": str(path),
             "hosts": len(hosts),
             "findings": len(findings),
-            "summary": dict(counts) | {"高风险候选": sum(f.high_risk for f in findings)},
+            "summary": summary,
             # for the courtops_recorder callback: every finding, with its evidence, into the results store
             "courtops_findings": [asdict(f) for f in findings],
         }

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from ansible.plugins.action import ActionBase
 
-from courtops.inspection.incidents import sync
-from courtops.store import Store, StoreError
+from courtops import store_access
 
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
+    _supports_check_mode = True  # in check mode it only says what it would open and close
 
     def run(self, tmp=None, task_vars=None):  # type: ignore[no-untyped-def]
         result = super().run(tmp, task_vars)
@@ -33,18 +33,35 @@ class ActionModule(ActionBase):
                 continue
             metrics.extend(registered.get("courtops_metrics") or [])
             systems[host] = str(values.get("asset_system") or "")
+        dry_run = bool(self._task.check_mode)
+        request = store_access.run_context(args["store"]) | {
+            "metrics": metrics,
+            "systems": systems,
+            "dry_run": dry_run,
+        }
+        # SQLite never runs in this forked worker: a fresh process does the store work
         try:
-            with Store(args["store"]) as store:
-                running = [r for r in store.runs(kind="inspect", limit=1) if r.status == "running"]
-                outcome = sync(store, metrics, systems, running[0].id if running else None)
-        except (StoreError, OSError) as exc:
+            outcome = store_access.call("incidents-sync", request)
+        except store_access.StoreAccessError as exc:
             result.update(failed=True, msg=f"courtops_incidents: cannot update the results store: {exc}")
             return result
         result.update(
             changed=False,  # the targets are untouched; the store is our own record
-            opened=outcome.opened,
-            closed=outcome.closed,
-            open_incidents=outcome.still_open,
-            msg=f"故障记录：新开 {len(outcome.opened)}，关闭 {len(outcome.closed)}，未关闭 {outcome.still_open}",
+            opened=outcome["opened"],
+            closed=outcome["closed"],
+            open_incidents=outcome["still_open"],
         )
+        if dry_run:
+            would_open, would_close = outcome["would_open"], outcome["would_close"]
+            result.update(
+                would_open=would_open,
+                would_close=would_close,
+                msg=f"检查模式（未写入）：将新开 {len(would_open)}，将关闭 {len(would_close)}，"
+                f"现有未关闭 {outcome['still_open']}",
+            )
+        else:
+            result["msg"] = (
+                f"故障记录：新开 {len(outcome['opened'])}，关闭 {len(outcome['closed'])}，"
+                f"未关闭 {outcome['still_open']}"
+            )
         return result

@@ -22,9 +22,11 @@ requirements:
   - the courtops package (this repository) importable
 options:
   store:
-    description: SQLite file of the results store; empty means courtops' default (.cache/courtops.sqlite3).
+    description: >-
+      SQLite file of the results store. When not set: C(store) of the [callback_courtops_recorder] section
+      of the repository's ansible.cfg, else C(.cache/courtops.sqlite3) in the repository
+      (courtops.store.default_path, the path every courtops command reads).
     type: path
-    default: ""
     env: [{name: COURTOPS_STORE}]
     ini: [{section: callback_courtops_recorder, key: store}]
   run_kind:
@@ -64,9 +66,8 @@ options:
     env: [{name: COURTOPS_RECORDER_REDACT_KEYS}]
     ini: [{section: callback_courtops_recorder, key: redact_keys}]
   error_file:
-    description: where a store failure is written; empty means the store path plus C(.error).
+    description: where a store failure is written; when not set, the store path plus C(.error).
     type: path
-    default: ""
     env: [{name: COURTOPS_RECORDER_ERROR_FILE}]
     ini: [{section: callback_courtops_recorder, key: error_file}]
   fail_on_store_error:
@@ -80,6 +81,7 @@ options:
 import atexit
 import getpass
 import json
+import os
 import queue
 import socket
 import subprocess
@@ -97,6 +99,8 @@ from ansible.utils.display import Display
 
 from courtops.findings import Finding
 from courtops.store import Backup, HostInfo, Metric, RunInfo, Store, TaskResult, default_path
+from courtops.store.liveness import mark_interrupted, own_process
+from courtops.store_access import RUN_STORE_ENV, RUN_UUID_ENV
 
 display = Display()
 
@@ -175,6 +179,11 @@ class _Writer(threading.Thread):
             self.run_id = store.start_run(self.info)
         except Exception as exc:
             self.on_error(f"cannot open the results store {self.path}: {exc}")
+        if store is not None:
+            try:  # runs left `running` by a killed ansible-playbook are interrupted, not running forever
+                mark_interrupted(store)
+            except Exception as exc:
+                self.on_error(f"cannot mark interrupted runs in {self.path}: {exc!r}")
         stopping = False
         while not stopping:
             batch = [self.queue.get()]
@@ -322,7 +331,12 @@ class CallbackModule(CallbackBase):
             user=getpass.getuser(),
             controller=socket.gethostname(),
             ansible_version=ansible_version,
+            extra=own_process(),
         )
+        # Ansible's forked workers inherit these: the plugins of this run use the recorder's store
+        # and know their run (courtops.store_access).
+        os.environ[RUN_STORE_ENV] = str(self.store_path)
+        os.environ[RUN_UUID_ENV] = info.uuid
         first = self.writer is None
         self.writer = _Writer(self.store_path, info, self.interval, self._error)
         self.writer.start()

@@ -9,12 +9,13 @@ description:
   - Returns the UNIX start time of the latest run of the given kind (e.g. C(inspect)) that has finished,
     so a playbook can count log errors "since the previous inspection". Returns nothing when there is no
     such run or no store yet.
+  - The store is read in a fresh process (courtops.store_access), never in the forked Ansible worker.
 options:
   _terms:
     description: The run kind (the playbook's stem, e.g. inspect).
     required: true
   store:
-    description: Results store path; default as the recorder finds it ($COURTOPS_STORE, ansible.cfg, .cache).
+    description: Results store path; default the store the recorder of this run writes to, else as the recorder finds it.
     type: str
 """
 
@@ -32,9 +33,10 @@ _raw:
 """
 
 
+from ansible.errors import AnsibleLookupError
 from ansible.plugins.lookup import LookupBase
 
-from courtops.store import Store, StoreError
+from courtops import store_access
 
 
 class LookupModule(LookupBase):
@@ -42,10 +44,10 @@ class LookupModule(LookupBase):
         self.set_options(var_options=variables, direct=kwargs)
         out = []
         for kind in terms:
+            request = store_access.run_context(self.get_option("store")) | {"kind": str(kind)}
             try:
-                with Store(self.get_option("store"), create=False) as store:
-                    finished = [r for r in store.runs(kind=kind, limit=20) if r.status != "running"]
-            except (StoreError, OSError):
-                finished = []
-            out.append(finished[0].started_at if finished else None)
+                answer = store_access.call("previous-run", request)
+            except store_access.StoreAccessError as exc:
+                raise AnsibleLookupError(f"courtops_previous_run: {exc}") from exc
+            out.append(answer["started_at"])
         return out

@@ -157,6 +157,15 @@ def test_kill_9_keeps_everything_recorded_so_far(tmp_path: Path) -> None:
     )
     assert len(recorded) == 31
     assert {r.host for r in recorded if r.task == "Quick three"} == {f"pc{i}" for i in range(10)}
+    # its process is gone: `courtops runs` shows it interrupted, and the next run records it so
+    listing = subprocess.run(
+        [str(Path(sys.executable).parent / "courtops"), "runs", "--store", str(store)],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert f"{run.id:>5}  hang       interrupted" in listing.stdout, listing.stdout + listing.stderr
+    assert run_playbook(store, "simple.yml").returncode == 0
+    with Store(store, create=False) as st:
+        assert st.get_run(run.id).status == "interrupted"
 
 
 def test_store_that_cannot_open_fails_the_run_visibly(tmp_path: Path) -> None:

@@ -68,3 +68,18 @@ def test_manual_incident_is_never_closed_by_an_inspection(store, tmp_path):
     listing = run_tool("courtops", "incident", "--store", path, "list", "--open")
     assert "第一审判庭无声音" not in listing.stdout
     assert run_tool("courtops", "incident", "--store", path, "close", "999").returncode == 2
+
+
+def test_dry_run_says_what_it_would_do_and_writes_nothing(store):
+    sync(store, [reading("nvr1", "nvr_disks", "故障", "HDD3")], now=1.0)
+    [existing] = store.incidents(open_only=True)
+    before = [vars(i) for i in store.incidents()]
+    planned = sync(
+        store,
+        [reading("nvr1", "nvr_disks", "正常", "HDD3"), reading("prn1", "printer_status", "故障")],
+        now=2.0,
+        dry_run=True,
+    )
+    assert planned.would_open == ["prn1 printer_status"] and planned.would_close == [existing.id]
+    assert planned.opened == [] and planned.closed == [] and planned.still_open == 1
+    assert [vars(i) for i in store.incidents()] == before

@@ -1,0 +1,58 @@
+"""Issue 16.4: every task that touches a target (or runs a command) has a bounded time.
+
+Only tasks that do their work inside the controller's Ansible process (variables, judgement, the
+store through courtops.store_access with its own timeout) may go without a `timeout:`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.conftest import REPO
+
+CONTROLLER_ONLY = {
+    "ansible.builtin.set_fact",
+    "ansible.builtin.assert",
+    "ansible.builtin.debug",
+    "courtops_inspect",
+    "courtops_incidents",
+    "courtops_dengbao_evaluate",
+}
+TASK_KEYS = {
+    "name", "when", "register", "loop", "loop_control", "vars", "tags", "become", "timeout", "run_once",
+    "delegate_to", "no_log", "ignore_errors", "ignore_unreachable", "failed_when", "changed_when", "args",
+}  # fmt: skip
+
+
+def tasks(path: Path) -> list[dict[str, Any]]:
+    out = []
+    for play in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for section in ("pre_tasks", "tasks", "post_tasks", "handlers"):
+            out.extend(play.get(section) or [])
+    return out
+
+
+def action(task: dict[str, Any]) -> str:
+    [name] = [k for k in task if k not in TASK_KEYS]
+    return str(name)
+
+
+def test_every_task_that_touches_a_target_has_a_timeout():
+    playbooks = sorted((REPO / "playbooks").glob("*.yml"))
+    assert {p.name for p in playbooks} >= {"inspect.yml", "audit.yml"}
+    unbounded = [
+        f"{p.name}: {t.get('name')} ({action(t)})"
+        for p in playbooks
+        for t in tasks(p)
+        if action(t) not in CONTROLLER_ONLY and "timeout" not in t
+    ]
+    assert not unbounded, "tasks without a timeout: " + "; ".join(unbounded)
+
+
+def test_the_collectors_are_given_the_per_command_timeout():
+    [gather] = [t for t in tasks(REPO / "playbooks" / "inspect.yml") if action(t) == "courtops_host_metrics"]
+    assert gather["courtops_host_metrics"]["command_timeout"] == "{{ courtops_command_timeout }}"
+    assert gather["ignore_errors"] is True  # a timed-out collector still gets its host judged (未检)
