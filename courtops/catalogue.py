@@ -4,8 +4,9 @@ The catalogue is data; this module checks it against a JSON schema (the pinned `
 plus the cross-file rules a schema cannot express (unique ids, known thresholds, ``when``/``value``
 shapes), so a typo fails at load with the file, the item and the field named — never at audit time.
 
-Platform keys may be aliases: ``linux`` = ``linux_deb`` + ``linux_rpm`` and ``network`` =
-``vrp`` + ``comware`` + ``ios``; a specific key overrides its alias.
+Platform keys may be aliases: ``linux`` = ``linux_deb`` + ``linux_rpm`` and ``network`` = every
+platform of the vendor registry (``vrp`` + ``comware`` + ``ios``, courtops/vendors/); a specific key
+overrides its alias.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from typing import Any
 import jsonschema
 import yaml
 
+from courtops import vendors
+
 #: Platforms the evaluator knows (the inventory's platform groups, minus snmp_device).
-PLATFORMS = ("windows", "linux_deb", "linux_rpm", "vrp", "comware", "ios")
-ALIASES = {"linux": ("linux_deb", "linux_rpm"), "network": ("vrp", "comware", "ios")}
+PLATFORMS = ("windows", "linux_deb", "linux_rpm", *vendors.platforms())
+ALIASES = {"linux": ("linux_deb", "linux_rpm"), "network": vendors.platforms()}
 OPS = (
     "eq",
     "ne",
