@@ -164,14 +164,16 @@ def first_float(text: str, patterns: Iterable[str], flags: int = 0) -> float | N
     return None
 
 
-def environment_problems(text: str) -> list[str] | None:
+def environment_problems(text: str, ok_words: tuple[str, ...] = ()) -> list[str] | None:
     """Components whose state is not normal in `display device` / `show environment all`;
-    None when no component state is recognisable at all."""
+    None when no component state is recognisable at all. ``ok_words``: the vendor's own words
+    for a healthy component besides the common ones (Comware's board states Master / Standby)."""
     bad = []
     seen = False
+    ok = "|".join(("normal", "ok", "good", "present", "registered", "online", *ok_words))
     for line in text.splitlines():
         lowered = line.lower()
-        if re.search(r"\b(normal|ok|good|present|registered|online)\b", lowered):
+        if re.search(rf"\b({ok})\b", lowered):
             seen = True
         if re.search(r"\b(abnormal|fault|failed|failure|critical|absent|offline|not ok)\b", lowered):
             bad.append(" ".join(line.split()))

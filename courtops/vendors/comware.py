@@ -88,16 +88,19 @@ def ntp_synchronized(text: str) -> bool | None:
 
 
 def environment_problems(text: str) -> list[str] | None:
-    return None if _refused(text) else common.environment_problems(text)
+    """`display device`: board states (Master, Standby, Normal; Fault, Absent are problems)."""
+    return None if _refused(text) else common.environment_problems(text, ("master", "standby"))
 
 
 def alarms(text: str) -> list[str] | None:
-    """`display logbuffer level 3`: MODULE/3/MNEMONIC entries and critical/major lines."""
+    """`display logbuffer level 3`: MODULE/0-3/MNEMONIC entries and critical/major lines; None when
+    the output is not the log buffer."""
     if _refused(text):
         return None
-    return common.matching_lines(
+    found = common.matching_lines(
         text, (r"\b[A-Z][A-Z0-9_]*/[0-3]/[A-Z0-9_]+", r"(?i)\b(critical|major|emergency)\b")
     )
+    return found if found or re.search(r"^\s*Log buffer\s*:", text, re.M) else None
 
 
 # --------------------------------------------------------------------------- 等保 evidence

@@ -108,8 +108,12 @@ def environment_problems(text: str) -> list[str] | None:
 
 
 def alarms(text: str) -> list[str] | None:
-    """`show logging | include -[0-3]-`: %FACILITY-0..3-MNEMONIC messages."""
+    """`show logging | include -[0-3]-`: %FACILITY-0..3-MNEMONIC messages. The filtered output holds
+    only syslog lines; any other line means it is not that output (None)."""
     if _refused(text):
+        return None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or not all(re.search(r"%\S+-\d-\S+", line) for line in lines):
         return None
     return common.matching_lines(text, (r"%\S+-[0-3]-\S+", r"(?i)\b(critical|major|emergency)\b"))
 

@@ -89,12 +89,16 @@ def environment_problems(text: str) -> list[str] | None:
 
 
 def alarms(text: str) -> list[str] | None:
-    """Severity 0-3 log entries (MODULE/3/MNEMONIC) and critical/major active alarms."""
+    """`display alarm active`: critical/major alarms (and MODULE/0-3/MNEMONIC log entries); an
+    output that is neither an alarm table nor log lines is not understood (None)."""
     if _refused(text):
         return None
-    return common.matching_lines(
+    found = common.matching_lines(
         text, (r"\b[A-Z][A-Z0-9_]*/[0-3]/[A-Z0-9_]+", r"(?i)\b(critical|major|emergency)\b")
     )
+    if found or re.search(r"A=Sequence|\bAlarmId\b|\bSequence\b|no (active )?alarm", text, re.I):
+        return found
+    return None
 
 
 def telnet_server(text: str) -> bool | None:
