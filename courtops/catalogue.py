@@ -289,6 +289,8 @@ def load(directory: str | Path | None = None, *, require_complete: bool = True) 
 
     items: list[Item] = []
     seen: dict[str, str] = {}
+    # `network` is the vendor registry as it is now (a vendor added through COURTOPS_VENDOR_PATH too)
+    aliases = {**ALIASES, "network": vendors.platforms()}
     for path in sorted(root.glob("*.yml")):
         if path.name == THRESHOLDS_FILE:
             continue
@@ -302,7 +304,7 @@ def load(directory: str | Path | None = None, *, require_complete: bool = True) 
             seen[rawitem["id"]] = str(path)
             platforms: dict[str, PlatformRule] = {}
             # aliases first, then specific keys override them
-            for key in sorted(rawitem["platforms"], key=lambda k: k not in ALIASES):
+            for key in sorted(rawitem["platforms"], key=lambda k: k not in aliases):
                 praw = rawitem["platforms"][key]
                 for ci, check in enumerate(praw.get("checks", ())):
                     cplace = f"{place}: platforms.{key}.checks[{ci}]"
@@ -311,7 +313,7 @@ def load(directory: str | Path | None = None, *, require_complete: bool = True) 
                         if ref not in thresholds:
                             raise CatalogueError(f"{cplace}: field value: unknown threshold ${ref}")
                 rule = _rule(praw)
-                for plat in ALIASES.get(key, (key,)):
+                for plat in aliases.get(key, (key,)):
                     platforms[plat] = rule
             items.append(
                 Item(

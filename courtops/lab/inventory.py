@@ -57,8 +57,7 @@ def _platform_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
         }
     if platform in vendors.platforms():
         return {
-            "ansible_connection": "ansible.netcommon.network_cli",
-            "ansible_network_os": vendors.get(platform).network_os,
+            **vendors.connection_vars(platform),
             "ansible_user": NETWORK_USER,
             "ansible_password": NETWORK_PASSWORD,
             # paramiko (network_cli) checks ~/.ssh/known_hosts; `lab up` pins the simulators' keys there

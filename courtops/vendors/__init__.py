@@ -30,6 +30,7 @@ __all__ = [
     "SoftwareVersion",
     "Vendor",
     "VendorError",
+    "connection_vars",
     "find",
     "get",
     "parsers",
@@ -136,6 +137,14 @@ ANY = Vendor(
     environment_problems=_first("environment_problems"),
     alarms=_first("alarms"),
 )
+
+
+def connection_vars(platform: str) -> dict[str, str]:
+    """The Ansible connection variables every device of this vendor needs (not credentials)."""
+    return {
+        "ansible_connection": "ansible.netcommon.network_cli",
+        "ansible_network_os": get(platform).network_os,
+    }
 
 
 def parsers(platform: str | None) -> Vendor:

@@ -90,9 +90,14 @@ class Vendor:
     terminal_errors: tuple[re.Pattern[bytes], ...] = ()
     #: sent once after login so long outputs arrive without --More-- pauses
     paging_off: tuple[str, ...] = ()
-    #: the model/version/hostname line patterns cliconf's get_device_info reads from `version_command`
     version_command: str = ""
     config_command: str = ""
+    #: the saved (startup) configuration, for cliconf's get_config(source="startup")
+    saved_config_command: str = ""
+    #: the device model in `version_command` output and the hostname line of the configuration
+    #: (group 1 each), for cliconf's get_device_info
+    model_pattern: re.Pattern[str] | None = None
+    hostname_pattern: re.Pattern[str] | None = None
 
     # -- commands per purpose ----------------------------------------------------------------------
     #: 等保 audit evidence: read-only commands whose outputs `extract` reads

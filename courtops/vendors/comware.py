@@ -217,6 +217,9 @@ VENDOR = Vendor(
     paging_off=("screen-length disable",),
     version_command="display version",
     config_command=CONFIG_COMMAND,
+    saved_config_command="display saved-configuration",
+    model_pattern=re.compile(r"^(?:H3C|HPE|HP)\s+(\S+).* uptime is", re.M),
+    hostname_pattern=re.compile(r"^\s*sysname (\S+)", re.M),
     audit_commands=(CONFIG_COMMAND, "display interface brief", "display version"),
     inspection_commands={
         "version": "display version",

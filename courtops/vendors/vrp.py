@@ -266,6 +266,9 @@ VENDOR = Vendor(
     paging_off=("screen-length 0 temporary",),
     version_command="display version",
     config_command=CONFIG_COMMAND,
+    saved_config_command="display saved-configuration",
+    model_pattern=re.compile(r"^(?:HUAWEI|Quidway)\s+(\S+).* uptime is", re.M),
+    hostname_pattern=re.compile(r"^sysname (\S+)", re.M),
     audit_commands=(
         CONFIG_COMMAND,
         "display telnet server status",

@@ -13,7 +13,9 @@ description:
     sites (site_<code>), one courtroom_<id> group per courtroom, and legacy_os for unsupported systems.
   - The platform family C(network_cli) holds every host whose platform is a network vendor's (the vendor
     registry courtops.vendors - vrp, comware, ios and any vendor added through COURTOPS_VENDOR_PATH);
-    playbooks target it instead of listing vendors.
+    playbooks target it instead of listing vendors. Its hosts get the vendor's connection variables
+    (C(ansible_connection) network_cli, C(ansible_network_os)) from the vendor module; credentials stay in
+    group_vars.
   - Every row is validated against the address plan (netaddr). Any problem fails the whole inventory
     with every error listed as file:line, so a host is never dropped silently.
   - Each host gets C(ansible_host) and one C(asset_<column>) variable per ledger column.
@@ -115,6 +117,8 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
                 self.inventory.add_group(group)
                 self.inventory.add_child(group, host)
             hostvars = asset.hostvars()
+            if asset.platform in network_platforms:  # connection facts of the vendor, not of the court
+                hostvars |= vendors.connection_vars(asset.platform)
             for key, value in hostvars.items():
                 self.inventory.set_variable(host, key, value)
             self._set_composite_vars(self.get_option("compose"), hostvars, host, strict=strict)
