@@ -491,7 +491,7 @@ class _Judge:
     def net_alarms(self) -> list[CheckResult]:
         alarms = netparse.alarms(self.cli("alarms"), self.s.get("platform"))
         if alarms is None:
-            raise Unreadable("设备拒绝了告警查询命令")
+            raise Unreadable("无法解析告警输出")
         if not alarms:
             return [self.result("net_alarms", NORMAL, text="无告警")]
         return [

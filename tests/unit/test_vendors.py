@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from courtops import catalogue, evaluator, evidence, vendors
 from courtops.inspection import plan as inspection_plan
@@ -382,3 +383,21 @@ def test_an_unusable_extra_vendor_directory_is_named_in_the_error(
         vendors.platforms()
     monkeypatch.delenv(vendors.PATH_VARIABLE)
     assert vendors.platforms() == ("comware", "ios", "vrp")
+
+
+@pytest.mark.parametrize("platform", ["vrp", "comware", "ios", None])
+def test_the_judge_reads_through_the_platforms_parsers(platform: str | None) -> None:
+    """A refused alarm query is 未检, not 无告警; the lab's own outputs are judged per platform."""
+    thresholds = inspection_plan.load_plan_file()["inspection_thresholds"]
+    refused = {"vrp": "Error: Unrecognized command found at '^' position.", "comware": " % Unrecognized command found at '^' position.", "ios": "% Invalid input detected at '^' marker.", None: "Error: Unrecognized command found at '^' position."}[platform]  # fmt: skip
+    got = judge("sw", ["net_alarms"], {"cli": {"alarms": refused}}, thresholds, {"platform": platform})
+    assert [(r.check, r.state) for r in got] == [("net_alarms", "未检")]
+    if platform is None:
+        return
+    lab = yaml.safe_load(read(REPO / "lab" / "devices" / f"{platform}.yml"))
+    outputs = {**lab["commands"], **lab["states"]["compliant"]}
+    cli = {reading: outputs[cmd] for reading, cmd in vendors.get(platform).inspection_commands.items()}
+    results = judge("sw", ["net_cpu", "net_memory", "net_uptime", "net_ntp", "net_environment"], {"cli": cli}, thresholds, {"platform": platform})  # fmt: skip
+    assert {r.check: r.state for r in results} == dict.fromkeys(
+        ("net_cpu", "net_memory", "net_uptime", "net_ntp", "net_environment"), "正常"
+    )
