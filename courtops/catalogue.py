@@ -7,8 +7,9 @@ Every threshold declares its type and every check's ``value`` must be of the ope
 takes (``courtops.valuetypes``); overrides from group_vars / ``-e`` are checked the same way
 (``Catalogue.threshold_errors``), and nothing is coerced.
 
-Platform keys may be aliases: ``linux`` = ``linux_deb`` + ``linux_rpm`` and ``network`` =
-``vrp`` + ``comware`` + ``ios``; a specific key overrides its alias.
+Platform keys may be aliases: ``linux`` = ``linux_deb`` + ``linux_rpm`` and ``network`` = every
+platform of the vendor registry (``vrp`` + ``comware`` + ``ios``, courtops/vendors/); a specific key
+overrides its alias.
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ from typing import Any
 import jsonschema
 import yaml
 
-from courtops import valuetypes
+from courtops import valuetypes, vendors
 
 #: Platforms the evaluator knows (the inventory's platform groups, minus snmp_device).
-PLATFORMS = ("windows", "linux_deb", "linux_rpm", "vrp", "comware", "ios")
-ALIASES = {"linux": ("linux_deb", "linux_rpm"), "network": ("vrp", "comware", "ios")}
+PLATFORMS = ("windows", "linux_deb", "linux_rpm", *vendors.platforms())
+ALIASES = {"linux": ("linux_deb", "linux_rpm"), "network": vendors.platforms()}
 OPS = (
     "eq",
     "ne",
@@ -314,6 +315,8 @@ def load(directory: str | Path | None = None, *, require_complete: bool = True) 
 
     items: list[Item] = []
     seen: dict[str, str] = {}
+    # `network` is the vendor registry as it is now (a vendor added through COURTOPS_VENDOR_PATH too)
+    aliases = {**ALIASES, "network": vendors.platforms()}
     for path in sorted(root.glob("*.yml")):
         if path.name == THRESHOLDS_FILE:
             continue
@@ -327,7 +330,7 @@ def load(directory: str | Path | None = None, *, require_complete: bool = True) 
             seen[rawitem["id"]] = str(path)
             platforms: dict[str, PlatformRule] = {}
             # aliases first, then specific keys override them
-            for key in sorted(rawitem["platforms"], key=lambda k: k not in ALIASES):
+            for key in sorted(rawitem["platforms"], key=lambda k: k not in aliases):
                 praw = rawitem["platforms"][key]
                 for ci, check in enumerate(praw.get("checks", ())):
                     cplace = f"{place}: platforms.{key}.checks[{ci}]"
@@ -336,7 +339,7 @@ def load(directory: str | Path | None = None, *, require_complete: bool = True) 
                         when = check["when"]
                         _check_shape(when["op"], when.get("value"), f"{cplace}.when", ttypes)
                 rule = _rule(praw)
-                for plat in ALIASES.get(key, (key,)):
+                for plat in aliases.get(key, (key,)):
                     platforms[plat] = rule
             items.append(
                 Item(

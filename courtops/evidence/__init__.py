@@ -7,21 +7,29 @@ absent (the evaluator turns that into 待人工); what went wrong goes into ``pr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from courtops import failure_labels
+from courtops import failure_labels, vendors
 from courtops.evidence import linux, network, windows
 
 Facts = dict[str, Any]
+Parser = Callable[[Any, Facts, list[str]], None]
 
-PARSERS = {
+#: Host platforms; every network platform of the vendor registry is handled by evidence.network.
+PARSERS: dict[str, Parser] = {
     "windows": windows.extract,
     "linux_deb": linux.extract,
     "linux_rpm": linux.extract,
-    "vrp": network.extract_vrp,
-    "comware": network.extract_comware,
-    "ios": network.extract_ios,
 }
+
+
+def parser_for(platform: str) -> Parser | None:
+    if platform in PARSERS:
+        return PARSERS[platform]
+    if vendors.find(platform) is None:
+        return None
+    return lambda evidence, facts, problems: network.extract(platform, evidence, facts, problems)
 
 
 def extract(platform: str, evidence: Any) -> tuple[Facts, list[str], bool]:
@@ -35,7 +43,7 @@ def extract(platform: str, evidence: Any) -> tuple[Facts, list[str], bool]:
         return {}, [f"主机不可达：{message}"], False
     if evidence.get("failed"):
         return {}, [f"采集失败：{message}"], False
-    parser = PARSERS.get(platform)
+    parser = parser_for(platform)
     if parser is None:
         return {}, [f"平台 {platform} 无解析器"], False
     facts: Facts = {}

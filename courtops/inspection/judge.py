@@ -405,9 +405,9 @@ class _Judge:
 
     # -- network devices (CLI) ---------------------------------------------------------------------
     def _net_pct(
-        self, check: str, command: str, parser: Callable[[str], float | None], key: str
+        self, check: str, command: str, parser: Callable[[str, str | None], float | None], key: str
     ) -> list[CheckResult]:
-        pct = parser(self.cli(command))
+        pct = parser(self.cli(command), self.s.get("platform"))
         if pct is None:
             raise Unreadable(f"无法解析 {command} 输出")
         state = level(pct, self.t[key])
@@ -422,7 +422,7 @@ class _Judge:
         return self._net_pct("net_memory", "memory", netparse.memory_pct, "net_memory_pct")
 
     def net_uptime(self) -> list[CheckResult]:
-        seconds = netparse.uptime_seconds(self.cli("version"))
+        seconds = netparse.uptime_seconds(self.cli("version"), self.s.get("platform"))
         if seconds is None:
             raise Unreadable("无法解析设备运行时长")
         hours = seconds / 3600
@@ -442,7 +442,7 @@ class _Judge:
         """Uplinks (inspection_critical_interfaces) that are down are 故障; other ports that are
         down are listed but normal (unused access ports are down by nature); error counters are
         judged against interface_errors."""
-        interfaces = netparse.interfaces(self.cli("interfaces"))
+        interfaces = netparse.interfaces(self.cli("interfaces"), self.s.get("platform"))
         if not interfaces:
             raise Unreadable("无法解析接口列表")
         critical = set(self.s.get("critical_interfaces") or [])
@@ -489,7 +489,7 @@ class _Judge:
         return out
 
     def net_ntp(self) -> list[CheckResult]:
-        synced = netparse.ntp_synchronized(self.cli("ntp"))
+        synced = netparse.ntp_synchronized(self.cli("ntp"), self.s.get("platform"))
         if synced is None:
             raise Unreadable("无法解析 NTP 状态")
         return [
@@ -502,7 +502,7 @@ class _Judge:
         ]
 
     def net_environment(self) -> list[CheckResult]:
-        problems = netparse.environment_problems(self.cli("environment"))
+        problems = netparse.environment_problems(self.cli("environment"), self.s.get("platform"))
         if problems is None:
             raise Unreadable("无法解析环境状态")
         if not problems:
@@ -510,7 +510,9 @@ class _Judge:
         return [self.result("net_environment", FAULT, item=p, text=p, remark=f"{p} 异常") for p in problems]
 
     def net_alarms(self) -> list[CheckResult]:
-        alarms = netparse.alarms(self.cli("alarms"))
+        alarms = netparse.alarms(self.cli("alarms"), self.s.get("platform"))
+        if alarms is None:
+            raise Unreadable("无法解析告警输出")
         if not alarms:
             return [self.result("net_alarms", NORMAL, text="无告警")]
         return [

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from courtops import REPO_ROOT
+from courtops import REPO_ROOT, vendors
 from courtops.inspection.judge import TITLES
 
 PROFILES = ("monthly", "quarterly", "yearly")
@@ -19,7 +19,7 @@ PROFILE_NAMES = {"monthly": "月度巡检", "quarterly": "季度巡检", "yearly
 PLAN_FILE = REPO_ROOT / "playbooks" / "group_vars" / "all" / "inspection.yml"
 
 _OS = frozenset({"linux_deb", "linux_rpm", "windows"})
-_NET = frozenset({"vrp", "comware", "ios"})
+_NET = frozenset(vendors.platforms())  # the network_cli family
 _SNMP = frozenset({"snmp_device"})
 #: Which platforms can provide each check.
 CHECK_PLATFORMS: dict[str, frozenset[str]] = {

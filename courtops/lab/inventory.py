@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from courtops import vendors
 from courtops.lab import netns
 from courtops.lab.config import LabConfig
 from courtops.lab.plan import HostSpec, LabPlan
@@ -54,10 +55,9 @@ def _platform_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
             "ansible_ssh_common_args": ssh_args,
             "ansible_python_interpreter": "/usr/bin/python3",
         }
-    if platform in ("vrp", "comware", "ios"):
+    if platform in vendors.platforms():
         return {
-            "ansible_connection": "ansible.netcommon.network_cli",
-            "ansible_network_os": {"vrp": "vrp", "comware": "comware", "ios": "cisco.ios.ios"}[platform],
+            **vendors.connection_vars(platform),
             "ansible_user": NETWORK_USER,
             "ansible_password": NETWORK_PASSWORD,
             # paramiko (network_cli) checks ~/.ssh/known_hosts; `lab up` pins the simulators' keys there
@@ -69,9 +69,13 @@ def _platform_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
 
 
 def build(cfg: LabConfig, plan: LabPlan) -> dict[str, Any]:
-    groups: dict[str, dict[str, Any]] = {g: {"hosts": {}} for g in (*ZONES, *CLASSES, *PLATFORMS)}
+    groups: dict[str, dict[str, Any]] = {
+        g: {"hosts": {}} for g in (*ZONES, *CLASSES, *PLATFORMS, vendors.GROUP)
+    }
     for spec in plan.all():
-        for g in spec.groups():
+        # the platform family, as the court inventory plugin emits it
+        family = [vendors.GROUP] if spec.platform in vendors.platforms() else []
+        for g in [*spec.groups(), *family]:
             groups.setdefault(g, {"hosts": {}})
             groups[g]["hosts"][spec.name] = _host_vars(cfg, spec) if g == spec.platform else None
     for platform in PLATFORMS:

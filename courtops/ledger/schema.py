@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from courtops import vendors
+
 
 @dataclass(frozen=True)
 class Column:
@@ -85,13 +87,13 @@ CLASSES: dict[str, tuple[str, ...]] = {
     "security_appliance": ("等级保护设备", "安全设备"),
 }
 
+#: Host platforms, then every network platform of the vendor registry (courtops/vendors/) with the
+#: aliases its vendor module declares.
 PLATFORMS: dict[str, tuple[str, ...]] = {
     "windows": ("Windows",),
     "linux_deb": ("UOS", "统信", "麒麟桌面"),
     "linux_rpm": ("麒麟服务器", "CentOS"),
-    "vrp": ("华为", "Huawei VRP"),
-    "comware": ("华三", "H3C Comware"),
-    "ios": ("思科", "Cisco IOS"),
+    **{p: v.aliases for p, v in vendors.registry().items()},
     "snmp_device": ("SNMP设备",),
 }
 
@@ -107,7 +109,7 @@ ROLES = ("core", "aggregation", "access", "firewall", "router")
 CLASS_PLATFORMS: dict[str, frozenset[str]] = {
     "pcs": frozenset({"windows", "linux_deb", "linux_rpm"}),
     "servers": frozenset({"windows", "linux_deb", "linux_rpm"}),
-    "network": frozenset({"vrp", "comware", "ios"}),
+    "network": frozenset(vendors.platforms()),
     "nvr": frozenset({"snmp_device"}),
     "cameras": frozenset({"snmp_device"}),
     "printers": frozenset({"snmp_device"}),

@@ -46,7 +46,10 @@ class ActionModule(ActionBase):
             checks = checks_for(plan, cls, platform, args["profile"])
         except PlanError as exc:
             raise AnsibleActionFail(str(exc)) from exc
-        settings = {"critical_interfaces": task_vars.get("inspection_critical_interfaces") or []}
+        settings = {
+            "critical_interfaces": task_vars.get("inspection_critical_interfaces") or [],
+            "platform": platform,  # network readings are parsed by this platform's vendor module
+        }
         results = judge(host, checks, args["readings"], thresholds, settings)
         states = [r.state for r in results if r.state != "未检"]
         result.update(

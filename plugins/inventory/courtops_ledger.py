@@ -11,6 +11,11 @@ description:
     nvr, cameras, printers, scanners, courtroom_av, meeting, police, execution_command, video_aggregation,
     security_appliance), platforms (windows, linux_deb, linux_rpm, vrp, comware, ios, snmp_device),
     sites (site_<code>), one courtroom_<id> group per courtroom, and legacy_os for unsupported systems.
+  - The platform family C(network_cli) holds every host whose platform is a network vendor's (the vendor
+    registry courtops.vendors - vrp, comware, ios and any vendor added through COURTOPS_VENDOR_PATH);
+    playbooks target it instead of listing vendors. Its hosts get the vendor's connection variables
+    (C(ansible_connection) network_cli, C(ansible_network_os)) from the vendor module; credentials stay in
+    group_vars.
   - Every row is validated against the address plan (netaddr). Any problem fails the whole inventory
     with every error listed as file:line, so a host is never dropped silently.
   - Each host gets C(ansible_host) and one C(asset_<column>) variable per ledger column.
@@ -49,6 +54,7 @@ from ansible.errors import AnsibleParserError
 from ansible.plugins.inventory import BaseInventoryPlugin, Constructable
 from ansible.utils.display import Display
 
+from courtops import vendors
 from courtops.ledger import load_plan, read_ledger
 from courtops.ledger.plan import PlanError
 
@@ -95,6 +101,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
             self.inventory.set_variable(group, "courtroom_name", room.name)
 
         strict = self.get_option("strict")
+        network_platforms = vendors.platforms()
         for asset in result.assets:
             host = self.inventory.add_host(asset.name)
             groups = [asset.zone, asset.cls, asset.platform, f"site_{asset.site}"]
@@ -102,10 +109,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable):
                 groups.append(f"courtroom_{asset.courtroom}")
             if asset.eol:
                 groups.append("legacy_os")
+            if asset.platform in network_platforms:  # the platform family: every vendor-CLI device
+                groups.append(vendors.GROUP)
             for group in groups:
                 self.inventory.add_group(group)
                 self.inventory.add_child(group, host)
             hostvars = asset.hostvars()
+            if asset.platform in network_platforms:  # connection facts of the vendor, not of the court
+                hostvars |= vendors.connection_vars(asset.platform)
             for key, value in hostvars.items():
                 self.inventory.set_variable(host, key, value)
             self._set_composite_vars(self.get_option("compose"), hostvars, host, strict=strict)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from courtops import vendors
 from courtops.ledger import load_plan
 from courtops.ledger.example import generate, to_csv
 from tests.conftest import REPO, run_tool
@@ -174,3 +175,15 @@ def test_broken_ledger_fails_the_inventory_loudly(tmp_path: Path):
 def test_committed_example_ledger_is_the_generated_one():
     text = to_csv(generate(load_plan(COURT / "address_plan.yml")))
     assert (COURT / "assets.csv").read_text(encoding="utf-8") == text
+
+
+def test_network_cli_family_is_every_vendor_platform_host(inventory):
+    """The platform family comes from the vendor registry, with each vendor's connection variables."""
+    family = set().union(*(hosts(inventory, p) for p in vendors.platforms()))
+    assert family and hosts(inventory, "network_cli") == family
+    hv = inventory["_meta"]["hostvars"]
+    for host in family:
+        platform = hv[host]["asset_platform"]
+        assert hv[host]["ansible_connection"] == "ansible.netcommon.network_cli"
+        assert hv[host]["ansible_network_os"] == vendors.get(platform).network_os
+    assert not any("ansible_network_os" in hv[h] for h in hosts(inventory, "windows"))

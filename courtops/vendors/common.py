@@ -1,0 +1,195 @@
+"""Text helpers several vendor modules share: configuration sections, interface names, tables.
+
+Nothing here knows a vendor; each helper takes the vendor's own patterns or words as arguments.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from courtops.vendors.base import Interface
+
+IP = r"(\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]+:[0-9A-Fa-f:]*)"
+NEVER = 9999.0  # "idle-timeout 0 0": the session never times out
+DEFAULT_COMMUNITIES = frozenset({"public", "private"})
+#: interface names that are not front-panel ports (logical, management, aggregate)
+_LOGICAL = re.compile(
+    r"^(vlan|loop|null|inloop|reg|tunnel|nve|meth|m-ge|m-eth|mgmt|aux|eth-trunk|bridge|port-channel"
+    r"|dialer|cellular|virtual)",
+    re.I,
+)
+_NAME = re.compile(r"^[A-Za-z][\w\-/.:()]*\d")
+_UNITS = {"year": 365 * 86400, "week": 7 * 86400, "day": 86400, "hour": 3600, "minute": 60}
+
+
+def command(evidence: dict[str, Any], *names: str) -> str | None:
+    """The non-empty output of the first of ``names`` present in ``{"commands": {...}}``."""
+    cmds = evidence.get("commands")
+    if isinstance(cmds, dict):
+        for name in names:
+            value = cmds.get(name)
+            if isinstance(value, list):
+                value = "\n".join(map(str, value))
+            if isinstance(value, str) and value.strip():
+                return value
+    return None
+
+
+def blocks(text: str, header: re.Pattern[str]) -> list[tuple[re.Match[str], list[str]]]:
+    """Sections whose first line matches ``header``; body = following indented lines."""
+    out: list[tuple[re.Match[str], list[str]]] = []
+    current: list[str] | None = None
+    for line in text.splitlines():
+        m = header.match(line)
+        if m:
+            current = []
+            out.append((m, current))
+            continue
+        if current is not None:
+            if line.startswith((" ", "\t")) and line.strip():
+                current.append(line.strip())
+            else:
+                current = None
+    return out
+
+
+def idle_minutes(lines: list[str], keyword: str) -> float | None:
+    for line in lines:
+        m = re.match(rf"{keyword}\s+(\d+)(?:\s+(\d+))?", line)
+        if m:
+            minutes, seconds = int(m.group(1)), int(m.group(2) or 0)
+            return NEVER if minutes == 0 and seconds == 0 else minutes + seconds / 60
+    return None
+
+
+def max_idle(vtys: list[tuple[re.Match[str], list[str]]], keyword: str, default: float) -> float:
+    """The longest VTY idle timeout; a VTY without the keyword has the vendor default."""
+    idle = [idle_minutes(body, keyword) for _, body in vtys]
+    return max((default if i is None else i) for i in idle) if idle else default
+
+
+_ABBREV = (
+    ("ten-gigabitethernet", "xge"),
+    ("xgigabitethernet", "xge"),
+    ("tengigabitethernet", "te"),
+    ("fortygige", "fge"),
+    ("gigabitethernet", "ge"),
+    ("fastethernet", "fe"),
+    ("ethernet", "eth"),
+)
+
+
+def ifkey(name: str) -> str:
+    """GigabitEthernet1/0/3 and GE1/0/3 name the same port."""
+    key = name.lower()
+    for long, short in _ABBREV:
+        if key.startswith(long):
+            return short + key[len(long) :]
+    m = re.match(r"(gi|te|fa)(\d.*)$", key)  # IOS short forms Gi1/0/3, Te1/1/1, Fa0/1
+    if m:
+        return {"gi": "ge", "te": "te", "fa": "fe"}[m.group(1)] + m.group(2)
+    return key
+
+
+def shut_in_config(config: str) -> set[str]:
+    """Interfaces administratively shut in the configuration (authoritative over a status table)."""
+    shut = set()
+    for m, body in blocks(config, re.compile(r"^interface (\S+)")):
+        if "shutdown" in body:
+            shut.add(ifkey(m.group(1)))
+    return shut
+
+
+def is_port(name: str) -> bool:
+    """A front-panel port (not a VLAN interface, loopback, trunk, tunnel, management port)."""
+    return bool(_NAME.match(name)) and not _LOGICAL.match(name)
+
+
+def unused_open_ports(rows: list[Interface] | None, config: str) -> list[str] | None:
+    """Ports without a link that are not shut (unused yet open); None when the table is unknown."""
+    if rows is None:
+        return None
+    shut = shut_in_config(config)
+    out = []
+    for row in rows:
+        name = row["name"].split("(")[0]
+        if is_port(name) and row["admin"] == "up" and row["link"] == "down" and ifkey(name) not in shut:
+            out.append(name)
+    return out
+
+
+def table_rows(
+    text: str, header: Callable[[list[str]], bool], row: Callable[[list[str], list[str]], Interface | None]
+) -> list[Interface] | None:
+    """Rows of every table in ``text`` whose header line ``header`` accepts (a device may print
+    several, e.g. Comware's route-mode and bridge-mode tables); a table ends at a blank line.
+    None when no header is found (the output is not an interface table)."""
+    out: list[Interface] = []
+    columns: list[str] | None = None
+    seen = False
+    for line in text.splitlines():
+        fields = line.split()
+        if not fields:
+            columns = None
+            continue
+        if header(fields):
+            columns, seen = fields, True
+            continue
+        if columns is None or not _NAME.match(fields[0]):
+            continue
+        parsed = row(columns, fields)
+        if parsed is not None:
+            out.append(parsed)
+    return out if seen else None
+
+
+def uptime_seconds(text: str) -> float | None:
+    """The chassis uptime from `display version` / `show version` ("uptime is 2 weeks, 5 days, …")."""
+    match = re.search(r"uptime is\s+([^\n]+)", text, re.IGNORECASE)
+    if not match:
+        return None
+    total = 0.0
+    for number, unit in re.findall(r"(\d+)\s*(year|week|day|hour|minute)s?", match.group(1)):
+        total += int(number) * _UNITS[unit]
+    return total if re.search(r"\d", match.group(1)) else None
+
+
+def first_float(text: str, patterns: Iterable[str], flags: int = 0) -> float | None:
+    for pattern in patterns:
+        match = re.search(pattern, text, flags)
+        if match:
+            return float(match.group(1))
+    return None
+
+
+def environment_problems(text: str, ok_words: tuple[str, ...] = ()) -> list[str] | None:
+    """Components whose state is not normal in `display device` / `show environment all`;
+    None when no component state is recognisable at all. ``ok_words``: the vendor's own words
+    for a healthy component besides the common ones (Comware's board states Master / Standby)."""
+    bad = []
+    seen = False
+    ok = "|".join(("normal", "ok", "good", "present", "registered", "online", *ok_words))
+    for line in text.splitlines():
+        lowered = line.lower()
+        if re.search(rf"\b({ok})\b", lowered):
+            seen = True
+        if re.search(r"\b(abnormal|fault|failed|failure|critical|absent|offline|not ok)\b", lowered):
+            bad.append(" ".join(line.split()))
+    return bad if seen or bad else None
+
+
+def matching_lines(text: str, patterns: Iterable[str]) -> list[str]:
+    compiled = [re.compile(p) for p in patterns]
+    return [" ".join(line.split()) for line in text.splitlines() if any(p.search(line) for p in compiled)]
+
+
+def snmp_facts(names: list[str]) -> dict[str, Any]:
+    """Community facts: encrypted names are shown as （密文）, never as their value."""
+    return {
+        "net.snmp_communities": [
+            "（密文）" if n.startswith("%^%#") or n.startswith("%$%$") else n for n in names
+        ],
+        "net.snmp_default_communities": sorted({n for n in names if n.lower() in DEFAULT_COMMUNITIES}),
+    }
