@@ -42,12 +42,14 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 try:
+    from courtops.inspection.catalogue import threshold_errors
     from courtops.inspection.judge import judge
     from courtops.inspection.plan import PlanError, checks_for
     from courtops.inspection.result import worst
     from courtops.ledger import schema
 except ImportError:  # a checkout without `make setup`
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from courtops.inspection.catalogue import threshold_errors
     from courtops.inspection.judge import judge
     from courtops.inspection.plan import PlanError, checks_for
     from courtops.inspection.result import worst
@@ -86,6 +88,9 @@ class ActionModule(ActionBase):
             checks = checks_for(plan, cls, platform, args["profile"])
         except PlanError as exc:
             raise AnsibleActionFail(str(exc)) from exc
+        bad = threshold_errors(thresholds)  # never judge against a mistyped threshold
+        if bad:
+            raise AnsibleActionFail("; ".join(bad))
         settings = {"critical_interfaces": task_vars.get("inspection_critical_interfaces") or []}
         results = judge(host, checks, args["readings"], thresholds, settings)
         states = [r.state for r in results if r.state != "未检"]
