@@ -32,11 +32,27 @@ from ansible.plugins.action import ActionBase
 
 try:
     from courtops.inspection.incidents import sync
+    from courtops.runkinds import incident_kinds
     from courtops.store import Store, StoreError
+    from courtops.store.current import current_run
 except ImportError:  # a checkout without `make setup`
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from courtops.inspection.incidents import sync
+    from courtops.runkinds import incident_kinds
     from courtops.store import Store, StoreError
+    from courtops.store.current import current_run
+
+
+def _this_run_id(store: Store) -> int | None:
+    """The recorded run these incidents belong to: the run the recorder announced, if it is of a kind
+    that opens incidents (courtops/runkinds.py); None when the run is not recorded."""
+    this = current_run()
+    if this is None or this.kind not in incident_kinds():
+        return None
+    try:
+        return store.get_run(this.uuid).id
+    except StoreError:  # the recorder's writer has not inserted it (yet), or records elsewhere
+        return None
 
 
 class ActionModule(ActionBase):
@@ -63,8 +79,7 @@ class ActionModule(ActionBase):
             systems[host] = str(values.get("asset_system") or "")
         try:
             with Store(args["store"]) as store:
-                running = [r for r in store.runs(kind="inspect", limit=1) if r.status == "running"]
-                outcome = sync(store, metrics, systems, running[0].id if running else None)
+                outcome = sync(store, metrics, systems, _this_run_id(store))
         except (StoreError, OSError) as exc:
             result.update(failed=True, msg=f"courtops_incidents: cannot update the results store: {exc}")
             return result

@@ -28,7 +28,9 @@ options:
     env: [{name: COURTOPS_STORE}]
     ini: [{section: callback_courtops_recorder, key: store}]
   run_kind:
-    description: kind of run (audit, inspect, harden...); empty means the playbook file's stem.
+    description: >-
+      kind of run (audit, inspect, harden...); empty means the kind courtops/runkinds.py declares for the
+      playbook, else the playbook file's stem.
     type: str
     default: ""
     env: [{name: COURTOPS_RUN_KIND}]
@@ -36,10 +38,11 @@ options:
   scope_vars:
     description: >-
       extra variables (-e) that belong to a run's scope, so that a run is compared with the previous
-      run of the same scope (e.g. a monthly inspection with the previous monthly one).
+      run of the same scope (e.g. a monthly inspection with the previous monthly one); empty means the
+      scope variables courtops/runkinds.py declares for the run's kind (profile and target otherwise).
     type: list
     elements: str
-    default: [profile, target]
+    default: []
     env: [{name: COURTOPS_RECORDER_SCOPE_VARS}]
     ini: [{section: callback_courtops_recorder, key: scope_vars}]
   flush_interval:
@@ -102,7 +105,9 @@ except ImportError:  # run from a checkout without `pip install -e .`: the packa
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from courtops.findings import Finding
+from courtops.runkinds import kind_of_playbook, scope_vars
 from courtops.store import Backup, HostInfo, Metric, RunInfo, Store, TaskResult, default_path
+from courtops.store.current import announce
 
 display = Display()
 
@@ -286,9 +291,9 @@ class CallbackModule(CallbackBase):
                 display.error(f"courtops_recorder: cannot write {self.error_file} either: {exc}")
 
     # -- run -------------------------------------------------------------------------------
-    def _scope_vars(self, extra_vars: Any) -> str:
+    def _scope_vars(self, kind: str, extra_vars: Any) -> str:
         """`name=value` of the scope variables given with -e (key=value or JSON; @files are not read)."""
-        wanted, found = set(self.get_option("scope_vars") or ()), {}
+        wanted, found = set(self.get_option("scope_vars") or scope_vars(kind)), {}
         for item in extra_vars or ():
             text = str(item).strip()
             if text.startswith("@"):
@@ -311,14 +316,16 @@ class CallbackModule(CallbackBase):
         self.recorded, self.callback_seconds = 0, 0.0
         args = context.CLIARGS
         path = str(playbook._file_name)
-        kind = self.get_option("run_kind") or Path(path).stem
+        kind = self.get_option("run_kind") or kind_of_playbook(path)
         inventory = ",".join(args.get("inventory") or ())
         limit = args.get("subset") or ""
         tags = ",".join(sorted(args.get("tags") or ()))
         info = RunInfo(
             uuid=str(uuid.uuid4()),
             kind=kind,
-            scope="|".join((kind, path, inventory, limit, tags, self._scope_vars(args.get("extra_vars")))),
+            scope="|".join(
+                (kind, path, inventory, limit, tags, self._scope_vars(kind, args.get("extra_vars")))
+            ),
             playbook=path,
             inventory=inventory,
             limit_expr=limit,
@@ -329,6 +336,7 @@ class CallbackModule(CallbackBase):
             controller=socket.gethostname(),
             ansible_version=ansible_version,
         )
+        announce(info)  # before any worker is forked: lookups and actions see which run is theirs
         first = self.writer is None
         self.writer = _Writer(self.store_path, info, self.interval, self._error)
         self.writer.start()
