@@ -116,9 +116,11 @@ def plan_document(data: dict[str, Any]) -> str:
     for cls, profiles in data["inspection_plan"].items():
         cells = ["、".join(titles.get(c, c) for c in (profiles.get(p) or [])) or "—" for p in PROFILES]
         lines.append(f"| {cls} | " + " | ".join(cells) + " |")
-    lines += ["", "## 判定阈值 / thresholds", "", "| 指标 | 告警 | 故障 |", "|---|---|---|"]
+    lines += ["", "## 判定阈值 / thresholds", "", "读数达到（等于）阈值即按该阈值判定。", ""]
+    lines += ["| 指标 | 名称 | 告警 | 故障 |", "|---|---|---|---|"]
     for name, limits in data["inspection_thresholds"].items():
-        lines.append(
-            f"| {name} | {limits.get('warn', '—')} | {limits.get('fault') if limits.get('fault') is not None else '—'} |"
-        )
+        spec = cat.thresholds[name]
+        sign = "≤" if spec.lower_is_worse else "≥"
+        cells = [f"{sign} {limits[k]}" if limits.get(k) is not None else "—" for k in ("warn", "fault")]
+        lines.append(f"| {name} | {spec.title} | {cells[0]} | {cells[1]} |")
     return "\n".join(lines) + "\n"
