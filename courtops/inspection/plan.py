@@ -71,6 +71,24 @@ def validate(plan: dict[str, Any], thresholds: dict[str, Any]) -> None:
         raise PlanError("; ".join(errors))
 
 
+def cli_errors(commands: Any) -> list[str]:
+    """Every CLI reading a catalogue check needs that ``inspection_cli_commands`` lacks for a platform
+    providing the check (without it the check would be 未检 on every such device)."""
+    if not isinstance(commands, dict):
+        return []  # its type is reported by the settings check
+    errors = []
+    for spec in catalogue.default().checks.values():
+        source, _, command = spec.reading.partition(".")
+        if source != "cli":
+            continue
+        for platform in sorted(spec.platforms):
+            if not isinstance(commands.get(platform), dict) or command not in commands[platform]:
+                errors.append(
+                    f"inspection_cli_commands.{platform}: no {command!r} command, which check {spec.id} reads"
+                )
+    return errors
+
+
 def run_errors(variables: dict[str, Any]) -> list[str]:
     """Everything wrong with the inspection variables of a run (plan, thresholds, settings), as the
     start of playbooks/inspect.yml checks them — before any host is contacted."""
@@ -78,6 +96,7 @@ def run_errors(variables: dict[str, Any]) -> list[str]:
         plan_errors(variables.get("inspection_plan"))
         + catalogue.threshold_errors(variables.get("inspection_thresholds"))
         + catalogue.setting_errors(variables)
+        + cli_errors(variables.get("inspection_cli_commands"))
     )
 
 

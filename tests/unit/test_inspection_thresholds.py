@@ -133,6 +133,14 @@ def test_a_mistyped_setting_is_an_error_naming_it(name, value, message):
     assert len(errors) == 1 and errors[0].startswith(message), errors
 
 
+def test_a_cli_reading_a_check_needs_must_have_a_command_on_every_platform_providing_it():
+    commands = copy.deepcopy(DATA["inspection_cli_commands"])
+    del commands["comware"]["ntp"]
+    assert run_errors({**DATA, "inspection_cli_commands": commands}) == [
+        "inspection_cli_commands.comware: no 'ntp' command, which check net_ntp reads"
+    ]
+
+
 def test_an_optional_setting_may_be_absent_but_not_mistyped():
     assert "inspection_extra_services" not in DATA and setting_errors(DATA) == []
     assert setting_errors({**DATA, "inspection_extra_services": "recorder"}) != []
