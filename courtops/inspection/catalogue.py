@@ -11,7 +11,7 @@ field; and it checks the *values* of the plan's thresholds and settings against 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +224,13 @@ def default() -> Catalogue:
     return load()
 
 
+@cache
+def _validator(type_name: str) -> jsonschema.Draft202012Validator:
+    """The validator of a declared type (built once: every judged host's thresholds are checked)."""
+    schema = VALUE_TYPES[type_name][0] if type_name in VALUE_TYPES else SETTING_TYPES[type_name][0]
+    return jsonschema.Draft202012Validator(schema)
+
+
 def _describe(value: Any) -> str:
     """The value and its plain type (Ansible hands over str/dict subclasses that carry its tags)."""
     kind = next((t.__name__ for t in (bool, int, float, str, list, dict) if isinstance(value, t)), "null")
@@ -253,10 +260,10 @@ def threshold_errors(thresholds: Any, catalogue: Catalogue | None = None) -> lis
         ):
             errors.append(f"{where}: expected {{warn: …, fault: …}} (null for none), got {_describe(limits)}")
             continue
-        schema, words = VALUE_TYPES[spec.type]
+        words = VALUE_TYPES[spec.type][1]
         for level in ("warn", "fault"):
             value = limits[level]
-            if value is not None and not jsonschema.Draft202012Validator(schema).is_valid(value):
+            if value is not None and not _validator(spec.type).is_valid(value):
                 errors.append(f"{where}.{level}: expected {words} or null, got {_describe(value)}")
         warn, fault = limits["warn"], limits["fault"]
         numbers = isinstance(warn, int | float) and isinstance(fault, int | float)
@@ -278,10 +285,8 @@ def setting_errors(values: dict[str, Any], catalogue: Catalogue | None = None) -
             if not spec.optional:
                 errors.append(f"{name}: not defined (expected {SETTING_TYPES[spec.type][1]})")
             continue
-        schema, words = SETTING_TYPES[spec.type]
-        error = jsonschema.exceptions.best_match(
-            jsonschema.Draft202012Validator(schema).iter_errors(values[name])
-        )
+        words = SETTING_TYPES[spec.type][1]
+        error = jsonschema.exceptions.best_match(_validator(spec.type).iter_errors(values[name]))
         if error is not None:
             at = "".join(f"[{p!r}]" for p in error.absolute_path)
             detail = f" ({at}: {error.message})" if at else ""
