@@ -16,6 +16,7 @@ import yaml
 
 from courtops import REPO_ROOT
 from courtops.inspection import catalogue
+from courtops.inspection.variables import setting_errors, threshold_errors
 
 PROFILES = ("monthly", "quarterly", "yearly")
 PROFILE_NAMES = {"monthly": "月度巡检", "quarterly": "季度巡检", "yearly": "年度巡检"}
@@ -66,7 +67,7 @@ def plan_errors(plan: Any) -> list[str]:
 def validate(plan: dict[str, Any], thresholds: dict[str, Any]) -> None:
     """Raise PlanError naming the class, profile and check of anything unknown, and every threshold
     whose value does not have its declared type."""
-    errors = plan_errors(plan) + (catalogue.threshold_errors(thresholds) if thresholds else [])
+    errors = plan_errors(plan) + (threshold_errors(thresholds) if thresholds else [])
     if errors:
         raise PlanError("; ".join(errors))
 
@@ -94,8 +95,8 @@ def run_errors(variables: dict[str, Any]) -> list[str]:
     start of playbooks/inspect.yml checks them — before any host is contacted."""
     return (
         plan_errors(variables.get("inspection_plan"))
-        + catalogue.threshold_errors(variables.get("inspection_thresholds"))
-        + catalogue.setting_errors(variables)
+        + threshold_errors(variables.get("inspection_thresholds"))
+        + setting_errors(variables)
         + cli_errors(variables.get("inspection_cli_commands"))
     )
 

@@ -42,17 +42,17 @@ from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 
 try:
-    from courtops.inspection.catalogue import threshold_errors
     from courtops.inspection.judge import judge
     from courtops.inspection.plan import PlanError, checks_for
     from courtops.inspection.result import worst
+    from courtops.inspection.variables import threshold_errors
     from courtops.ledger import schema
 except ImportError:  # a checkout without `make setup`
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from courtops.inspection.catalogue import threshold_errors
     from courtops.inspection.judge import judge
     from courtops.inspection.plan import PlanError, checks_for
     from courtops.inspection.result import worst
+    from courtops.inspection.variables import threshold_errors
     from courtops.ledger import schema
 
 CLASSES = tuple(schema.CLASSES)  # the inventory group contract, from the ledger schema

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from courtops.inspection import catalogue
-from courtops.inspection.catalogue import setting_errors, threshold_errors
 from courtops.inspection.judge import judge
 from courtops.inspection.plan import PLAN_FILE, PlanError, load_plan_file, run_errors
 from courtops.inspection.result import FAULT, NORMAL, UNCHECKED, WARNING
+from courtops.inspection.variables import setting_errors, threshold_errors
 
 DATA = yaml.safe_load(PLAN_FILE.read_text(encoding="utf-8"))
 THRESHOLDS = DATA["inspection_thresholds"]
