@@ -136,6 +136,17 @@ def plan_document(data: dict[str, Any]) -> str:
     for cls, profiles in data["inspection_plan"].items():
         cells = ["、".join(titles.get(c, c) for c in (profiles.get(p) or [])) or "—" for p in PROFILES]
         lines.append(f"| {cls} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "## 巡检项 / checks (inspection/checks.yml)",
+        "",
+        "| 巡检项 | 名称 | 适用平台 | 读数 | 阈值 |",
+    ]
+    lines.append("|---|---|---|---|---|")
+    for check in cat.checks.values():
+        platforms = "、".join(p for p in catalogue.PLATFORMS if p in check.platforms)
+        used = "、".join(check.thresholds) or "—"
+        lines.append(f"| {check.id} | {check.title} | {platforms} | {check.reading} | {used} |")
     lines += ["", "## 判定阈值 / thresholds", "", "读数达到（等于）阈值即按该阈值判定。", ""]
     lines += ["| 指标 | 名称 | 告警 | 故障 |", "|---|---|---|---|"]
     for name, limits in data["inspection_thresholds"].items():

@@ -10,6 +10,7 @@ from courtops.inspection.plan import (
     PlanError,
     checks_for,
     load_plan_file,
+    plan_document,
     validate,
 )
 from tests.conftest import run_tool
@@ -72,6 +73,16 @@ def test_plan_document():
     assert "# 巡检计划" in proc.stdout
     row = next(line for line in proc.stdout.splitlines() if line.startswith("| printers |"))
     assert row == "| printers | 网络连通性、打印机状态、耗材余量、打印机告警 | 打印计数 | — |"
+
+
+def test_plan_document_lists_the_catalogue_and_the_threshold_directions():
+    text = plan_document(DATA)
+    assert "| printer_supplies | 耗材余量 | snmp_device | probe.snmp.supplies | toner_pct |" in text
+    assert (
+        "| disk | 磁盘使用率 | windows、linux_deb、linux_rpm | host_metrics.disks | disk_used_pct |" in text
+    )
+    assert "| toner_pct | 耗材余量 | ≤ 20 | ≤ 0 |" in text
+    assert "| disk_used_pct | 磁盘使用率 | ≥ 80 | ≥ 90 |" in text
 
 
 def test_a_misspelt_check_is_an_error_never_silently_dropped():
