@@ -10,6 +10,7 @@ import sys
 from courtops.cli import UserError
 from courtops.findings import EXPORT_KEYS
 from courtops.formula_guard import neutralise_mapping
+from courtops.runkinds import findings_kinds
 from courtops.store import Store, StoreError
 from courtops.store.cli_args import add_store_args, open_run
 
@@ -34,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(str(exc)) from exc
         if newest is not None:
             args.run = str(newest.id)
+        else:  # nothing has findings yet: say there is no audit, rather than export an empty inspection
+            args.kind = findings_kinds()[0]
     store, chosen = open_run(args)
     with store:
         rows = [f.export() for f in store.findings(chosen.id)]

@@ -10,6 +10,7 @@ from courtops.report.model import build_dengbao
 from courtops.report.quarterly import build_quarterly
 from courtops.report.render import ReportError, ReportSpec, write_report
 from courtops.report.xlsx import write_records
+from courtops.runkinds import kind_of_report
 
 REPORTS: dict[str, ReportSpec] = {
     "dengbao": ReportSpec(
@@ -18,7 +19,7 @@ REPORTS: dict[str, ReportSpec] = {
         template="dengbao.html.j2",
         build=build_dengbao,
         xlsx=write_records,
-        run_kind="audit",
+        run_kind=kind_of_report("dengbao"),
         has_data=lambda store, run: bool(store.findings(run.id)),
     ),
     "inspection": ReportSpec(
@@ -27,7 +28,7 @@ REPORTS: dict[str, ReportSpec] = {
         template="inspection.html.j2",
         build=build_inspection,
         xlsx=write_inspection,
-        run_kind="inspect",
+        run_kind=kind_of_report("inspection"),
         has_data=lambda store, run: any("state" in m.labels for m in store.metrics(run.id)),
     ),
     "quarterly": ReportSpec(
@@ -35,7 +36,7 @@ REPORTS: dict[str, ReportSpec] = {
         title="季度运维服务报告",
         template="quarterly.html.j2",
         build=build_quarterly,
-        run_kind="inspect",  # the quarter of the latest inspection (or of --run ID)
+        run_kind=kind_of_report("quarterly"),  # the quarter of the latest inspection (or of --run ID)
     ),
 }
 

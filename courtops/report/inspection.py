@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from courtops.formula_guard import neutralise_row
+from courtops.inspection import catalogue
 from courtops.inspection.result import FAULT, NORMAL, SEVERITY, UNCHECKED, WARNING, worst
 from courtops.report.model import RUN_STATUS
 from courtops.report.xlsx import sheet_title
@@ -69,6 +70,7 @@ def _reading(m: Metric) -> str:
 def _devices(store: Store, run: Run) -> list[Device]:
     hosts = {h.name: h for h in store.hosts(run.id)}
     devices: dict[str, Device] = {}
+    titles = catalogue.default().titles()
     for m in store.metrics(run.id):
         if "state" not in m.labels:
             continue  # a metric of another playbook, not an inspection reading
@@ -87,7 +89,7 @@ def _devices(store: Store, run: Run) -> list[Device]:
         labels = m.labels
         devices[m.host].rows.append(
             Row(
-                str(labels.get("title", m.name)),
+                titles.get(m.name) or str(labels.get("title", m.name)),  # the catalogue's title
                 str(labels.get("item", "")),
                 _reading(m),
                 str(labels["state"]),
@@ -133,7 +135,7 @@ def cameras_online(devices: list[Device]) -> list[dict[str, Any]]:
             groups[(d.site or "—", d.parent or "—")].append(d)
     out = []
     for (site, nvr), cameras in sorted(groups.items()):
-        online = [c for c in cameras if any(r.title == "网络连通性" and r.state == NORMAL for r in c.rows)]
+        online = [c for c in cameras if any(r.check == "reachability" and r.state == NORMAL for r in c.rows)]
         offline = sorted(c.name for c in cameras if c not in online)
         out.append(
             {"site": site, "nvr": nvr, "total": len(cameras), "online": len(online), "offline": offline}

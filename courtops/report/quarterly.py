@@ -18,6 +18,7 @@ from courtops.inspection.result import FAULT, NORMAL, WARNING
 from courtops.report.model import RUN_STATUS
 from courtops.report.render import CST
 from courtops.report.scoring import control_point_scores, overall_estimate
+from courtops.runkinds import kind_of_report
 from courtops.store import Incident, Run, Store
 
 RESPOND_WITHIN_H = 24.0
@@ -49,7 +50,9 @@ def _incident_row(i: Incident) -> dict[str, Any]:
 
 def build_quarterly(store: Store, run: Run) -> dict[str, Any]:
     label, start, end = quarter_bounds(run.started_at)
-    runs = [r for r in store.runs(kind="inspect", limit=1000) if start <= r.started_at < end]
+    runs = [
+        r for r in store.runs(kind=kind_of_report("inspection"), limit=1000) if start <= r.started_at < end
+    ]
     inspections = []
     systems: dict[str, Counter[str]] = defaultdict(Counter)
     for r in sorted(runs, key=lambda r: r.started_at):
@@ -78,7 +81,7 @@ def build_quarterly(store: Store, run: Run) -> dict[str, Any]:
     ]
     rows = [_incident_row(i) for i in incidents]
     responded = [r for r in rows if r["respond_h"] is not None]
-    audits = [a for a in store.runs(kind="audit", limit=1000) if a.started_at < end]
+    audits = [a for a in store.runs(kind=kind_of_report("dengbao"), limit=1000) if a.started_at < end]
     audit = audits[0] if audits else None
     findings = store.findings(audit.id) if audit else []
     return {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 
 from courtops.findings import Finding
+from courtops.runkinds import kind_of_report
 from courtops.store import HostInfo, RunInfo, Store
 
 POINTS = (
@@ -68,7 +69,9 @@ def findings_for(hosts: int, seed: int = 2026) -> list[Finding]:
 
 def fill_store(store: Store, hosts: int, *, seed: int = 2026, scope: str = "audit|synthetic") -> int:
     """Record one synthetic audit run; returns its id."""
-    run_id = store.start_run(RunInfo(uuid=f"synthetic-{seed}-{hosts}", kind="audit", scope=scope))
+    run_id = store.start_run(
+        RunInfo(uuid=f"synthetic-{seed}-{hosts}", kind=kind_of_report("dengbao"), scope=scope)
+    )
     store.write_batch(
         run_id,
         hosts=[

@@ -470,12 +470,19 @@ class Store:
             raise StoreError(f"{self.path}: no run {ref!r}")
         return _run(row)
 
-    def previous_run(self, run: Run) -> Run | None:
-        """The run of the same scope just before ``run`` (for the trend), if any."""
+    def previous_run(self, run: RunInfo) -> Run | None:
+        """THE previous run of ``run``: the same kind and the same scope (playbook, inventory, limit,
+        tags, scope variables such as profile=monthly), finished (ok or failed, not running or
+        interrupted), not a --check run (it wrote nothing and proves nothing), started before it. The inspection report's comparison, the 等保 trend and the
+        `courtops_previous_run` lookup ("log errors since the previous inspection") all mean this one.
+        ``run`` may be a recorded Run or the RunInfo of a run still being recorded."""
+        run_id = run.id if isinstance(run, Run) else 0
         row = self.db.execute(
-            "SELECT * FROM runs WHERE scope = ? AND (started_at < ? OR (started_at = ? AND id < ?))"
+            "SELECT * FROM runs WHERE kind = ? AND scope = ? AND uuid != ? AND status IN ('ok', 'failed')"
+            " AND check_mode = 0"
+            " AND (started_at < ? OR (started_at = ? AND id < ?))"
             " ORDER BY started_at DESC, id DESC LIMIT 1",
-            (run.scope, run.started_at, run.started_at, run.id),
+            (run.kind, run.scope, run.uuid, run.started_at, run.started_at, run_id),
         ).fetchone()
         return _run(row) if row else None
 

@@ -14,33 +14,35 @@ from collections.abc import Callable
 from typing import Any
 
 from courtops.inspection.incidents import sync
+from courtops.runkinds import incident_kinds
 from courtops.store import Run, Store, StoreError
+from courtops.store.current import current_run
 
 
-def _current_run(store: Store, run_uuid: str, kind: str) -> Run | None:
-    """The run this play belongs to: by the uuid the recorder published, else the running one."""
-    if run_uuid:
-        try:
-            return store.get_run(run_uuid)
-        except StoreError:
-            pass  # the recorder has not committed its run yet: the running one of this kind
-    running = [r for r in store.runs(kind=kind, limit=1) if r.status == "running"]
-    return running[0] if running else None
+def _current_run(store: Store, run_uuid: str) -> Run | None:
+    """The run this play belongs to, as the recorder announced it (None: not recorded, or not yet)."""
+    if not run_uuid:
+        return None
+    try:
+        return store.get_run(run_uuid)
+    except StoreError:  # the recorder's writer has not inserted it (yet), or records elsewhere
+        return None
 
 
 def previous_run(request: dict[str, Any]) -> dict[str, Any]:
-    """Start time of the latest finished run of a kind (not the current one); null when none."""
+    """Start time of THE previous run (Store.previous_run: same kind and scope, finished, before) of
+    the run being recorded, when it is of the asked kind; null when there is none or no recorder."""
+    this = current_run()
+    if this is None or this.kind != request["kind"]:
+        return {"started_at": None}
     try:
-        with Store(request.get("store") or None, create=False) as store:
-            runs = store.runs(kind=request["kind"], limit=20)
+        with Store(request.get("store") or None, readonly=True) as store:
+            previous = store.previous_run(this)
     except StoreError as exc:
         if "no results store here" in str(exc):
             return {"started_at": None}
         raise
-    current = request.get("run_uuid") or ""
-    # a --check run wrote nothing and proves nothing: it is not "the previous inspection"
-    finished = [r for r in runs if r.status != "running" and r.uuid != current and not r.check_mode]
-    return {"started_at": finished[0].started_at if finished else None}
+    return {"started_at": previous.started_at if previous else None}
 
 
 def incidents_sync(request: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +57,12 @@ def incidents_sync(request: dict[str, Any]) -> dict[str, Any]:
             return {"opened": [], "closed": [], "still_open": 0, "would_open": would, "would_close": []}
         raise
     with store:
-        run = _current_run(store, request.get("run_uuid") or "", "inspect")
+        this = current_run()
+        run = (
+            _current_run(store, request.get("run_uuid") or "")
+            if this and this.kind in incident_kinds()
+            else None
+        )
         outcome = sync(
             store, request["metrics"], request.get("systems") or {}, run.id if run else None, dry_run=dry_run
         )

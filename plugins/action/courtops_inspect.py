@@ -11,6 +11,7 @@ from ansible.plugins.action import ActionBase
 from courtops.inspection.judge import judge
 from courtops.inspection.plan import PlanError, checks_for
 from courtops.inspection.result import worst
+from courtops.inspection.variables import threshold_errors
 from courtops.ledger import schema
 
 CLASSES = tuple(schema.CLASSES)  # the inventory group contract, from the ledger schema
@@ -46,6 +47,9 @@ class ActionModule(ActionBase):
             checks = checks_for(plan, cls, platform, args["profile"])
         except PlanError as exc:
             raise AnsibleActionFail(str(exc)) from exc
+        bad = threshold_errors(thresholds)  # never judge against a mistyped threshold
+        if bad:
+            raise AnsibleActionFail("; ".join(bad))
         settings = {
             "critical_interfaces": task_vars.get("inspection_critical_interfaces") or [],
             "platform": platform,  # network readings are parsed by this platform's vendor module

@@ -30,7 +30,9 @@ options:
     env: [{name: COURTOPS_STORE}]
     ini: [{section: callback_courtops_recorder, key: store}]
   run_kind:
-    description: kind of run (audit, inspect, harden...); empty means the playbook file's stem.
+    description: >-
+      kind of run (audit, inspect, harden...); empty means the kind courtops/runkinds.py declares for the
+      playbook, else the playbook file's stem.
     type: str
     default: ""
     env: [{name: COURTOPS_RUN_KIND}]
@@ -38,10 +40,11 @@ options:
   scope_vars:
     description: >-
       extra variables (-e) that belong to a run's scope, so that a run is compared with the previous
-      run of the same scope (e.g. a monthly inspection with the previous monthly one).
+      run of the same scope (e.g. a monthly inspection with the previous monthly one); empty means the
+      scope variables courtops/runkinds.py declares for the run's kind (profile and target otherwise).
     type: list
     elements: str
-    default: [profile, target]
+    default: []
     env: [{name: COURTOPS_RECORDER_SCOPE_VARS}]
     ini: [{section: callback_courtops_recorder, key: scope_vars}]
   flush_interval:
@@ -98,7 +101,9 @@ from ansible.release import __version__ as ansible_version
 from ansible.utils.display import Display
 
 from courtops.findings import Finding
+from courtops.runkinds import kind_of_playbook, scope_vars
 from courtops.store import Backup, HostInfo, Metric, RunInfo, Store, TaskResult, default_path
+from courtops.store.current import announce
 from courtops.store.liveness import mark_interrupted, own_process
 from courtops.store_access import RUN_STORE_ENV, RUN_UUID_ENV
 
@@ -289,9 +294,9 @@ class CallbackModule(CallbackBase):
                 display.error(f"courtops_recorder: cannot write {self.error_file} either: {exc}")
 
     # -- run -------------------------------------------------------------------------------
-    def _scope_vars(self, extra_vars: Any) -> str:
+    def _scope_vars(self, kind: str, extra_vars: Any) -> str:
         """`name=value` of the scope variables given with -e (key=value or JSON; @files are not read)."""
-        wanted, found = set(self.get_option("scope_vars") or ()), {}
+        wanted, found = set(self.get_option("scope_vars") or scope_vars(kind)), {}
         for item in extra_vars or ():
             text = str(item).strip()
             if text.startswith("@"):
@@ -314,14 +319,16 @@ class CallbackModule(CallbackBase):
         self.recorded, self.callback_seconds = 0, 0.0
         args = context.CLIARGS
         path = str(playbook._file_name)
-        kind = self.get_option("run_kind") or Path(path).stem
+        kind = self.get_option("run_kind") or kind_of_playbook(path)
         inventory = ",".join(args.get("inventory") or ())
         limit = args.get("subset") or ""
         tags = ",".join(sorted(args.get("tags") or ()))
         info = RunInfo(
             uuid=str(uuid.uuid4()),
             kind=kind,
-            scope="|".join((kind, path, inventory, limit, tags, self._scope_vars(args.get("extra_vars")))),
+            scope="|".join(
+                (kind, path, inventory, limit, tags, self._scope_vars(kind, args.get("extra_vars")))
+            ),
             playbook=path,
             inventory=inventory,
             limit_expr=limit,
@@ -337,6 +344,7 @@ class CallbackModule(CallbackBase):
         # and know their run (courtops.store_access).
         os.environ[RUN_STORE_ENV] = str(self.store_path)
         os.environ[RUN_UUID_ENV] = info.uuid
+        announce(info)  # kind, scope and start: lookups and actions see which run is theirs
         first = self.writer is None
         self.writer = _Writer(self.store_path, info, self.interval, self._error)
         self.writer.start()

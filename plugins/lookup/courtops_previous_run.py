@@ -1,10 +1,10 @@
-"""Lookup plugin: when the previous recorded run of a kind started (for 'errors since the last inspection')."""
+"""Lookup plugin: when the previous run of this run started (for 'errors since the last inspection')."""
 
 from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: courtops_previous_run
-short_description: Start time of the latest finished courtops run of a kind, from the results store
+short_description: Start time of the previous courtops run of the same kind and scope, from the results store
 description:
   - Returns the UNIX start time of the latest run of the given kind (e.g. C(inspect)) that has finished,
     so a playbook can count log errors "since the previous inspection". Returns nothing when there is no
@@ -12,7 +12,7 @@ description:
   - The store is read in a fresh process (courtops.store_access), never in the forked Ansible worker.
 options:
   _terms:
-    description: The run kind (the playbook's stem, e.g. inspect).
+    description: The run kind the caller expects to be running (courtops/runkinds.py, e.g. inspect).
     required: true
   store:
     description: Results store path; default the store the recorder of this run writes to, else as the recorder finds it.

@@ -130,6 +130,15 @@ def test_faults_open_incidents_and_the_record_is_stored(lab: Lab, monthly: dict[
     assert not any(d == snmp(lab, "printer_low_toner").name for d, _ in open_)  # 告警 is no incident
 
 
+def test_incidents_belong_to_the_run_the_recorder_announced(monthly: dict[str, Any]) -> None:
+    """The incidents action attaches what it opens to the inspection run being recorded (run kinds)."""
+    with Store(monthly["store"], create=False) as store:
+        run = store.get_run("latest", kind="inspect")
+        opened = store.incidents(open_only=True)
+    assert run.kind == "inspect" and opened
+    assert {i.opened_run_id for i in opened} == {run.id}
+
+
 def test_stopped_service_and_removed_host_are_faults_then_incident_closes(lab: Lab, tmp_path: Path) -> None:
     host = lab.linux[0]
     inventory = yaml.safe_load(lab.inventory.read_text())

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from courtops.inspection.plan import CHECK_PLATFORMS, PlanError, checks_for, load_plan_file, validate
+from courtops.inspection.plan import (
+    CHECK_PLATFORMS,
+    PLAN_FILE,
+    PlanError,
+    checks_for,
+    load_plan_file,
+    plan_document,
+    validate,
+)
 from tests.conftest import run_tool
 
 DATA = load_plan_file()
@@ -65,3 +73,36 @@ def test_plan_document():
     assert "# 巡检计划" in proc.stdout
     row = next(line for line in proc.stdout.splitlines() if line.startswith("| printers |"))
     assert row == "| printers | 网络连通性、打印机状态、耗材余量、打印机告警 | 打印计数 | — |"
+
+
+def test_plan_document_lists_the_catalogue_and_the_threshold_directions():
+    text = plan_document(DATA)
+    assert "| printer_supplies | 耗材余量 | snmp_device | probe.snmp.supplies | toner_pct |" in text
+    assert (
+        "| disk | 磁盘使用率 | windows、linux_deb、linux_rpm | host_metrics.disks | disk_used_pct |" in text
+    )
+    assert "| toner_pct | 耗材余量 | ≤ 20 | ≤ 0 |" in text
+    assert "| disk_used_pct | 磁盘使用率 | ≥ 80 | ≥ 90 |" in text
+
+
+def test_a_misspelt_check_is_an_error_never_silently_dropped():
+    plan = {"pcs": {"monthly": ["reachability", "dsik"]}}
+    with pytest.raises(
+        PlanError, match=r"inspection_plan.pcs.monthly: unknown check 'dsik' \(did you mean 'disk'\?\)"
+    ):
+        validate(plan, {})
+    with pytest.raises(PlanError, match="unknown check 'dsik'"):
+        checks_for(plan, "pcs", "linux_deb", "monthly")
+
+
+def test_courtops_plan_refuses_a_misspelt_check_and_a_string_threshold(tmp_path):
+    text = PLAN_FILE.read_text(encoding="utf-8")
+    bad = tmp_path / "inspection.yml"
+    bad.write_text(text.replace("[reachability, uptime, cpu_load, memory, disk,", "[reachability, uptime, cpu_load, memory, dsik,", 1)
+                   .replace("disk_used_pct: {warn: 80, fault: 90}", 'disk_used_pct: {warn: "80", fault: 90}'),
+                   encoding="utf-8")  # fmt: skip
+    assert "dsik" in bad.read_text(encoding="utf-8") and '"80"' in bad.read_text(encoding="utf-8")
+    proc = run_tool("courtops", "plan", "--file", str(bad))
+    assert proc.returncode != 0 and proc.stdout == ""
+    assert "inspection_plan.pcs.monthly: unknown check 'dsik'" in proc.stderr
+    assert "inspection_thresholds.disk_used_pct.warn: expected a percentage" in proc.stderr

@@ -100,8 +100,10 @@ def test_round_trip(tmp_path: Path) -> None:
 def test_previous_run_same_scope(tmp_path: Path) -> None:
     with Store(tmp_path / "s.sqlite3") as st:
         a = st.start_run(RunInfo(uuid="a", scope="audit|p", started_at=1))
-        st.start_run(RunInfo(uuid="b", scope="inspect|p", started_at=2))
+        b = st.start_run(RunInfo(uuid="b", scope="inspect|p", started_at=2))
         c = st.start_run(RunInfo(uuid="c", scope="audit|p", started_at=3))
+        for run_id in (a, b, c):  # the previous run is a finished one
+            st.finish_run(run_id, "ok")
         prev = st.previous_run(st.get_run(c))
         assert prev is not None and prev.id == a
         assert st.previous_run(st.get_run(a)) is None
