@@ -9,12 +9,13 @@ one host and prints the plan as a document (`courtops plan`).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from courtops import REPO_ROOT
+from courtops import REPO_ROOT, vendors
 from courtops.inspection import catalogue
 from courtops.inspection.variables import setting_errors, threshold_errors
 
@@ -72,20 +73,21 @@ def validate(plan: dict[str, Any], thresholds: dict[str, Any]) -> None:
         raise PlanError("; ".join(errors))
 
 
-def cli_errors(commands: Any) -> list[str]:
-    """Every CLI reading a catalogue check needs that ``inspection_cli_commands`` lacks for a platform
-    providing the check (without it the check would be 未检 on every such device)."""
-    if not isinstance(commands, dict):
-        return []  # its type is reported by the settings check
+def cli_errors(commands: Mapping[str, Mapping[str, str]] | None = None) -> list[str]:
+    """Every CLI reading a catalogue check needs that the vendor module of a platform providing the
+    check does not issue (without it the check would be 未检 on every such device). ``commands``:
+    platform → {reading: command}, by default every vendor module's ``inspection_commands``."""
+    if commands is None:
+        commands = {p: vendors.get(p).inspection_commands for p in vendors.platforms()}
     errors = []
     for spec in catalogue.default().checks.values():
         source, _, command = spec.reading.partition(".")
         if source != "cli":
             continue
         for platform in sorted(spec.platforms):
-            if not isinstance(commands.get(platform), dict) or command not in commands[platform]:
+            if command not in (commands.get(platform) or {}):
                 errors.append(
-                    f"inspection_cli_commands.{platform}: no {command!r} command, which check {spec.id} reads"
+                    f"courtops/vendors/{platform}: no inspection command {command!r}, which check {spec.id} reads"
                 )
     return errors
 
@@ -97,7 +99,7 @@ def run_errors(variables: dict[str, Any]) -> list[str]:
         plan_errors(variables.get("inspection_plan"))
         + threshold_errors(variables.get("inspection_thresholds"))
         + setting_errors(variables)
-        + cli_errors(variables.get("inspection_cli_commands"))
+        + cli_errors()
     )
 
 

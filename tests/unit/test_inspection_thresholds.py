@@ -9,9 +9,10 @@ import re
 import pytest
 import yaml
 
+from courtops import vendors
 from courtops.inspection import catalogue
 from courtops.inspection.judge import judge
-from courtops.inspection.plan import PLAN_FILE, PlanError, load_plan_file, run_errors
+from courtops.inspection.plan import PLAN_FILE, PlanError, cli_errors, load_plan_file, run_errors
 from courtops.inspection.result import FAULT, NORMAL, UNCHECKED, WARNING
 from courtops.inspection.variables import setting_errors, threshold_errors
 
@@ -119,11 +120,6 @@ def test_a_mistyped_threshold_is_an_error_naming_it(thresholds, message):
             {"cameras": [70000]},
             "inspection_service_ports: expected a mapping of device class",
         ),
-        (
-            "inspection_cli_commands",
-            {"vrp": ["display version"]},
-            "inspection_cli_commands: expected a mapping of platform",
-        ),
         ("inspection_av_signature_paths", None, "inspection_av_signature_paths: not defined"),
     ],
 )
@@ -134,10 +130,11 @@ def test_a_mistyped_setting_is_an_error_naming_it(name, value, message):
 
 
 def test_a_cli_reading_a_check_needs_must_have_a_command_on_every_platform_providing_it():
-    commands = copy.deepcopy(DATA["inspection_cli_commands"])
+    commands = {p: dict(vendors.get(p).inspection_commands) for p in vendors.platforms()}
+    assert cli_errors(commands) == [] and run_errors(DATA) == []
     del commands["comware"]["ntp"]
-    assert run_errors({**DATA, "inspection_cli_commands": commands}) == [
-        "inspection_cli_commands.comware: no 'ntp' command, which check net_ntp reads"
+    assert cli_errors(commands) == [
+        "courtops/vendors/comware: no inspection command 'ntp', which check net_ntp reads"
     ]
 
 

@@ -1,4 +1,4 @@
-"""Network-device checks: CLI output of VRP / Comware / IOS devices (inspection_cli_commands).
+"""Network-device checks: CLI output of VRP / Comware / IOS devices (the vendor module's inspection_commands).
 
 The only module of the judge that calls the CLI parsers (courtops/inspection/netparse.py).
 """
