@@ -24,10 +24,10 @@ options:
     description: The audited hosts (those that have C(dengbao_platform) set by the collecting play).
     type: list
     elements: str
-    default: []
+    required: true
   output_dir:
     description: Directory of the findings export; one subdirectory per run.
-    type: str
+    type: path
     required: true
 attributes:
   action:

@@ -470,7 +470,7 @@ class Store:
             raise StoreError(f"{self.path}: no run {ref!r}")
         return _run(row)
 
-    def previous_run(self, run: RunInfo) -> Run | None:
+    def previous_run(self, run: RunInfo | Run) -> Run | None:
         """THE previous run of ``run``: the same kind and the same scope (playbook, inventory, limit,
         tags, scope variables such as profile=monthly), finished (ok or failed, not running or
         interrupted), not a --check run (it wrote nothing and proves nothing), started before it. The inspection report's comparison, the 等保 trend and the

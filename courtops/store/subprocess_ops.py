@@ -15,7 +15,7 @@ from typing import Any
 
 from courtops.inspection.incidents import sync
 from courtops.runkinds import incident_kinds
-from courtops.store import Run, Store, StoreError
+from courtops.store import Run, RunInfo, Store, StoreError
 from courtops.store.current import current_run
 
 
@@ -30,18 +30,20 @@ def _current_run(store: Store, run_uuid: str) -> Run | None:
 
 
 def previous_run(request: dict[str, Any]) -> dict[str, Any]:
-    """Start time of THE previous run (Store.previous_run: same kind and scope, finished, before) of
-    the run being recorded, when it is of the asked kind; null when there is none or no recorder."""
-    this = current_run()
-    if this is None or this.kind != request["kind"]:
-        return {"started_at": None}
+    """Start time of THE previous run (Store.previous_run: same kind and scope, finished, not --check,
+    before) of the run being recorded — found by its uuid, else as the recorder announced it — when
+    that run is of the asked kind; null when there is none, no recorded run or no store yet."""
     try:
-        with Store(request.get("store") or None, readonly=True) as store:
-            previous = store.previous_run(this)
+        store = Store(request.get("store") or None, readonly=True)
     except StoreError as exc:
-        if "no results store here" in str(exc):
+        if "no results store here" in str(exc):  # a lookup never creates a store
             return {"started_at": None}
         raise
+    with store:
+        this: Run | RunInfo | None = _current_run(store, request.get("run_uuid") or "") or current_run()
+        if this is None or this.kind != request["kind"]:
+            return {"started_at": None}
+        previous = store.previous_run(this)
     return {"started_at": previous.started_at if previous else None}
 
 
@@ -57,12 +59,9 @@ def incidents_sync(request: dict[str, Any]) -> dict[str, Any]:
             return {"opened": [], "closed": [], "still_open": 0, "would_open": would, "would_close": []}
         raise
     with store:
-        this = current_run()
-        run = (
-            _current_run(store, request.get("run_uuid") or "")
-            if this and this.kind in incident_kinds()
-            else None
-        )
+        run = _current_run(store, request.get("run_uuid") or "")
+        if run is not None and run.kind not in incident_kinds():  # e.g. an audit opens no incidents
+            run = None
         outcome = sync(
             store, request["metrics"], request.get("systems") or {}, run.id if run else None, dry_run=dry_run
         )

@@ -20,10 +20,12 @@ CONTROLLER_ONLY = {
     "courtops_inspect",
     "courtops_incidents",
     "courtops_dengbao_evaluate",
+    "courtops_dengbao_preflight",
+    "courtops_inspection_preflight",
 }
 TASK_KEYS = {
     "name", "when", "register", "loop", "loop_control", "vars", "tags", "become", "timeout", "run_once",
-    "delegate_to", "no_log", "ignore_errors", "ignore_unreachable", "failed_when", "changed_when", "args",
+    "delegate_to", "no_log", "any_errors_fatal", "ignore_errors", "ignore_unreachable", "failed_when", "changed_when", "args",
 }  # fmt: skip
 
 
