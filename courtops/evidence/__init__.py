@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from courtops.evidence import linux, network, windows
+from courtops.secrets import clip, rules_for
 
 Facts = dict[str, Any]
 
@@ -28,9 +29,9 @@ def extract(platform: str, evidence: Any) -> tuple[Facts, list[str], bool]:
     if not isinstance(evidence, dict) or not evidence:
         return {}, ["证据为空或格式无效"], False
     if evidence.get("unreachable"):
-        return {}, [f"主机不可达：{str(evidence.get('msg', ''))[:200]}"], False
+        return {}, [f"主机不可达：{clip(str(evidence.get('msg', '')), 200, rules_for(platform))}"], False
     if evidence.get("failed"):
-        return {}, [f"采集失败：{str(evidence.get('msg', ''))[:200]}"], False
+        return {}, [f"采集失败：{clip(str(evidence.get('msg', '')), 200, rules_for(platform))}"], False
     parser = PARSERS.get(platform)
     if parser is None:
         return {}, [f"平台 {platform} 无解析器"], False
@@ -39,7 +40,7 @@ def extract(platform: str, evidence: Any) -> tuple[Facts, list[str], bool]:
     try:
         parser(evidence, facts, problems)
     except Exception as exc:  # a parser bug must not stop an audit of 1,200 hosts
-        problems.append(f"解析异常：{type(exc).__name__}: {exc}"[:300])
+        problems.append(clip(f"解析异常：{type(exc).__name__}: {exc}", 300, rules_for(platform)))
     if not facts:  # nothing could be read: the host's evidence is unusable as a whole
         return facts, problems or ["证据中没有可解析的内容"], False
     return facts, problems, True

@@ -12,6 +12,7 @@ from typing import Any
 
 from courtops.inspection import netparse
 from courtops.inspection.result import FAULT, NORMAL, UNCHECKED, WARNING, CheckResult
+from courtops.secrets import clip
 
 TITLES = {
     "reachability": "网络连通性",
@@ -123,7 +124,9 @@ class _Judge:
     def reachability(self) -> list[CheckResult]:
         if self.r.get("unreachable"):
             return [
-                self.result("reachability", FAULT, text="不可达", remark=str(self.r.get("msg", ""))[:300])
+                self.result(
+                    "reachability", FAULT, text="不可达", remark=clip(str(self.r.get("msg", "")), 300)
+                )
             ]
         if self.r.get("probe") is not None:
             probe = self.probe()
@@ -306,7 +309,7 @@ class _Judge:
 
     def snmp_system(self) -> list[CheckResult]:
         descr = self.snmp("sysDescr")
-        return [self.result("snmp_system", NORMAL, text=str(descr)[:120])]
+        return [self.result("snmp_system", NORMAL, text=clip(str(descr), 120))]
 
     def printer_status(self) -> list[CheckResult]:
         flags = self.snmp("printer")
@@ -498,7 +501,7 @@ class _Judge:
                 WARNING,
                 value=float(len(alarms)),
                 unit="条",
-                text=alarms[0][:120],
+                text=clip(alarms[0], 120),
                 remark="日志缓冲区有告警",
             )
         ]
