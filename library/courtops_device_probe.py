@@ -31,7 +31,11 @@ options:
       ports: {description: TCP ports that must answer, type: list, elements: int, default: []}
       icmp: {description: Send one ICMP echo, type: bool, default: true}
       snmp:
-        description: SNMP settings (version 1 or 2c, community, port); omit for no SNMP.
+        description: >-
+          SNMP settings as the inventory configures them - version (3, 2c or 1), for v3 user, auth_key,
+          priv_key, auth_protocol (md5, sha, sha224..sha512), priv_protocol (des, 3des, aes, aes192, aes256),
+          context; for v1/v2c community; port. Nothing is assumed - no version or no credentials gives an
+          SNMP error marked unconfigured (未配置), never a query with community public. Omit for no SNMP.
         type: dict
       mibs:
         description: Status tables to read besides the system group.
