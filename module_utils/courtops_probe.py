@@ -303,18 +303,19 @@ async def probe_all(devices, timeout=2.0, retries=1, concurrency=64):
     engine = SnmpEngine()
     gate = asyncio.Semaphore(concurrency)
 
-    async def one(device):
+    async def one(device, phase):
         async with gate:
-            result = {"address": device["address"]}
-            tasks = {"icmp": _icmp(device["address"], timeout)} if device.get("icmp", True) else {}
-            ports = [int(p) for p in device.get("ports") or []]
-            for port in ports:
-                tasks["tcp/%d" % port] = _tcp(device["address"], port, timeout)
-            if device.get("snmp") is not None:
+            tasks = {}
+            if phase == "reach":
+                if device.get("icmp", True):
+                    tasks["icmp"] = _icmp(device["address"], timeout)
+                for port in [int(p) for p in device.get("ports") or []]:
+                    tasks["tcp/%d" % port] = _tcp(device["address"], port, timeout)
+            elif device.get("snmp") is not None:
                 tasks["snmp"] = _snmp(engine, device, device.get("mibs") or [], timeout, retries)
             names = list(tasks)
             answers = await asyncio.gather(*tasks.values(), return_exceptions=True)
-            result["tcp"] = {}
+            result = results[device["name"]]
             for name, answer in zip(names, answers):
                 if isinstance(answer, Exception):  # garbage from a device is a finding, not a crash
                     answer = {"error": "%s: %s" % (type(answer).__name__, answer)}
@@ -322,9 +323,13 @@ async def probe_all(devices, timeout=2.0, retries=1, concurrency=64):
                     result["tcp"][name[4:]] = answer is True
                 else:
                     result[name] = answer
-            return device["name"], result
 
+    results = {d["name"]: {"address": d["address"], "tcp": {}} for d in devices}
     try:
-        return dict(await asyncio.gather(*(one(d) for d in devices)))
+        # ICMP and TCP first, SNMP after: SNMPv3 key localisation is CPU work that would otherwise delay
+        # the event loop under a concurrent connect and turn an open port into a timeout
+        await asyncio.gather(*(one(d, "reach") for d in devices))
+        await asyncio.gather(*(one(d, "snmp") for d in devices))
+        return results
     finally:
         engine.close_dispatcher()
