@@ -42,7 +42,7 @@ _SETTING = {
 }
 
 # Registry values the catalogue reads (the PowerShell collector must return each of them;
-# tests/unit/test_win_collector_contract.py checks that it does).
+# tests/unit/test_powershell_grammar.py checks that it does, from the script's parse tree).
 P_SYS = r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System"
 P_LSA = r"HKLM\SYSTEM\CurrentControlSet\Control\Lsa"
 P_TS_POL = r"HKLM\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services"
