@@ -12,11 +12,21 @@ A threshold or catalogue value of the wrong type is neither: it is a configurati
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from courtops import evidence as evidence_mod
 from courtops.catalogue import Catalogue, Check, Item, PlatformRule
 from courtops.findings import Finding
+from courtops.secrets import (
+    HIDDEN,
+    WELL_KNOWN_DEFAULTS,
+    clip,
+    is_secret_field,
+    mask_text,
+    mask_value,
+    rules_for,
+)
 from courtops.valuetypes import ConfigTypeError, check_operand
 
 _UNKNOWN = object()
@@ -279,7 +289,11 @@ def evaluate_item(
         parts_exp.append(f"{check.desc} {exp}")
         if result is _UNKNOWN:
             unknown.append(check.desc)
-            shown = "证据缺失" if check.fact not in facts else f"无法解析（{_show(actual)[:60]}）"
+            shown = (
+                "证据缺失"
+                if check.fact not in facts
+                else f"无法解析（{clip(_show(actual), 60, rules_for(platform))}）"
+            )
             parts_rec.append(f"{check.desc}：{shown}")
             parts_act.append(f"{check.desc}={shown}")
             continue
@@ -372,4 +386,65 @@ def evaluate_host(
             for item in catalogue.items
             if item.id.startswith("L3-CES1-")
         ]
-    return [evaluate_item(host, platform, item, rule, facts, merged, problems, usable) for item, rule in plan]
+    rules = rules_for(platform)
+    # Texts are built from the catalogue, the problems and the facts: with the problems masked and no
+    # secret among the facts (the usual case, checked once per host), no finding can carry one.
+    problems = [mask_text(p, rules) for p in problems]
+    shown = mask_value(facts, rules, redacted=HIDDEN)
+    findings = [
+        evaluate_item(host, platform, item, rule, facts, merged, problems, usable) for item, rule in plan
+    ]
+    if shown == facts:
+        return findings
+    literals = sorted(_secret_literals(facts), key=len, reverse=True)
+    return [mask_finding(f, rules, shown, literals) for f in findings]
+
+
+def _secret_literals(value: Any, under_secret: bool = False) -> set[str]:
+    """Every string held under a secret-bearing fact name (e.g. the communities of a device)."""
+    if isinstance(value, dict):
+        return {s for k, v in value.items() for s in _secret_literals(v, under_secret or is_secret_field(k))}
+    if isinstance(value, list | tuple | set | frozenset):
+        return {s for v in value for s in _secret_literals(v, under_secret)}
+    if (
+        under_secret
+        and isinstance(value, str)
+        and len(value) >= 3
+        and value.lower() not in WELL_KNOWN_DEFAULTS
+    ):
+        return {value}
+    return set()
+
+
+def mask_finding(
+    finding: Finding,
+    rules: list[Any],
+    shown: Mapping[str, Any] | None = None,
+    literals: Iterable[str] = (),
+) -> Finding:
+    """The finding with no secret value in its texts or evidence (courtops.secrets): a value the rules
+    recognise, or one held under a secret-bearing fact name (``literals``), becomes （已隐藏）; policy
+    values stay. ``shown``: the host's facts already masked (saves masking a fact for every item)."""
+    words = list(literals)
+
+    def clean(text: str) -> str:
+        for word in words:
+            text = text.replace(word, HIDDEN)
+        return mask_text(text, rules)
+
+    record, expected, actual, reason = (
+        clean(t) for t in (finding.record, finding.expected, finding.actual, finding.reason)
+    )
+    evidence = {
+        k: shown[k] if shown is not None and k in shown else mask_value(v, rules, redacted=HIDDEN)
+        for k, v in finding.evidence.items()
+    }
+    if (record, expected, actual, reason, evidence) == (
+        finding.record,
+        finding.expected,
+        finding.actual,
+        finding.reason,
+        finding.evidence,
+    ):
+        return finding
+    return replace(finding, record=record, expected=expected, actual=actual, reason=reason, evidence=evidence)

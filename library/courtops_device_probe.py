@@ -31,8 +31,22 @@ options:
       ports: {description: TCP ports that must answer, type: list, elements: int, default: []}
       icmp: {description: Send one ICMP echo, type: bool, default: true}
       snmp:
-        description: SNMP settings (version 1 or 2c, community, port); omit for no SNMP.
+        description: >-
+          SNMP settings as the inventory configures them - version (3, 2c or 1), for v3 user, auth_key,
+          priv_key, auth_protocol (md5, sha, sha224..sha512), priv_protocol (des, 3des, aes, aes192, aes256),
+          context; for v1/v2c community; port. Nothing is assumed - no version or no credentials gives an
+          SNMP error marked unconfigured (未配置), never a query with community public. Omit for no SNMP.
         type: dict
+        suboptions:
+          version: {description: "3, 2c or 1", type: str, default: ""}
+          community: {description: v1/v2c community (not logged), type: str, default: ""}
+          user: {description: SNMPv3 USM user, type: str, default: ""}
+          auth_key: {description: SNMPv3 authentication key (not logged), type: str, default: ""}
+          priv_key: {description: SNMPv3 privacy key (not logged), type: str, default: ""}
+          auth_protocol: {description: SNMPv3 authentication protocol, type: str, default: sha}
+          priv_protocol: {description: SNMPv3 privacy protocol, type: str, default: aes}
+          context: {description: SNMPv3 context name, type: str, default: ""}
+          port: {description: UDP port, type: int, default: 161}
       mibs:
         description: Status tables to read besides the system group.
         type: list
@@ -104,7 +118,22 @@ def main():
                     address=dict(type="str", required=True),
                     ports=dict(type="list", elements="int", default=[]),
                     icmp=dict(type="bool", default=True),
-                    snmp=dict(type="dict", no_log=True),
+                    # only the secrets are no_log: Ansible masks every occurrence of a no_log value in
+                    # the output, and a version "3" or port "161" would blank readings such as a toner level
+                    snmp=dict(
+                        type="dict",
+                        options=dict(
+                            version=dict(type="str", default=""),
+                            community=dict(type="str", default="", no_log=True),
+                            user=dict(type="str", default=""),
+                            auth_key=dict(type="str", default="", no_log=True),
+                            priv_key=dict(type="str", default="", no_log=True),
+                            auth_protocol=dict(type="str", default="sha"),
+                            priv_protocol=dict(type="str", default="aes"),
+                            context=dict(type="str", default=""),
+                            port=dict(type="int", default=161),
+                        ),
+                    ),
                     mibs=dict(type="list", elements="str", choices=["printer", "nvr"], default=[]),
                 ),
             ),

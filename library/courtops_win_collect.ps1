@@ -17,7 +17,7 @@ function Get-Epoch($date) {
 }
 
 # Registry values the catalogue reads; keep in sync with REGISTRY_VALUES in
-# courtops/evidence/windows.py (tests/unit/test_win_collector_contract.py checks it).
+# courtops/evidence/windows.py (tests/unit/test_powershell_grammar.py checks it from the parse tree).
 $registryValues = @(
     'HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\Winlogon\AutoAdminLogon',
     'HKLM\SYSTEM\CurrentControlSet\Control\Lsa\LimitBlankPasswordUse',

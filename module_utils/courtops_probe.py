@@ -185,10 +185,65 @@ def _plain(value):
         return str(value)
 
 
+class SnmpConfigError(ValueError):
+    """The inventory does not say how to talk SNMP to a device: the reading is 未检, never a guess."""
+
+
+#: SNMPv3 USM protocols by the names the inventory uses (courtops_snmp_v3_auth_protocol / _priv_protocol).
+AUTH_PROTOCOLS = {
+    "md5": "usmHMACMD5AuthProtocol",
+    "sha": "usmHMACSHAAuthProtocol",
+    "sha224": "usmHMAC128SHA224AuthProtocol",
+    "sha256": "usmHMAC192SHA256AuthProtocol",
+    "sha384": "usmHMAC256SHA384AuthProtocol",
+    "sha512": "usmHMAC384SHA512AuthProtocol",
+}
+PRIV_PROTOCOLS = {
+    "des": "usmDESPrivProtocol",
+    "3des": "usm3DESEDEPrivProtocol",
+    "aes": "usmAesCfb128Protocol",
+    "aes128": "usmAesCfb128Protocol",
+    "aes192": "usmAesCfb192Protocol",
+    "aes256": "usmAesCfb256Protocol",
+}
+
+
+def snmp_auth(snmp):
+    """(auth data, context) for the device's SNMP settings, exactly as configured.
+
+    Version 3: USM authPriv with the user, keys and protocols given (no key: an error, not a downgrade).
+    Version 1 / 2c: the configured community; none configured is an error, never an implicit `public`.
+    """
+    from pysnmp.hlapi.v3arch import asyncio as hlapi
+
+    version = str(snmp.get("version") or "").strip().lower().lstrip("v")
+    if version == "3":
+        user, auth_key, priv_key = (str(snmp.get(k) or "") for k in ("user", "auth_key", "priv_key"))
+        missing = [n for n, v in (("用户名", user), ("认证密钥", auth_key), ("加密密钥", priv_key)) if not v]
+        if missing:
+            raise SnmpConfigError("SNMPv3 未配置%s（需 authPriv）" % "、".join(missing))
+        auth_name = str(snmp.get("auth_protocol") or "sha").lower()
+        priv_name = str(snmp.get("priv_protocol") or "aes").lower()
+        if auth_name not in AUTH_PROTOCOLS or priv_name not in PRIV_PROTOCOLS:
+            raise SnmpConfigError("SNMPv3 协议不支持：%s / %s" % (auth_name, priv_name))
+        auth = hlapi.UsmUserData(
+            user,
+            authKey=auth_key,
+            privKey=priv_key,
+            authProtocol=getattr(hlapi, AUTH_PROTOCOLS[auth_name]),
+            privProtocol=getattr(hlapi, PRIV_PROTOCOLS[priv_name]),
+        )
+        return auth, hlapi.ContextData(contextName=str(snmp.get("context") or ""))
+    if version in ("1", "2c", "2"):
+        community = str(snmp.get("community") or "")
+        if not community:
+            raise SnmpConfigError("未配置 SNMP v%s 团体名（不使用默认 public）" % version)
+        return hlapi.CommunityData(community, mpModel=0 if version == "1" else 1), hlapi.ContextData()
+    raise SnmpConfigError("未配置 SNMP 版本（courtops_snmp_version 应为 3、2c 或 1）")
+
+
 async def _snmp(engine, device, kinds, timeout, retries):
     from pysnmp.hlapi.v3arch.asyncio import (
-        CommunityData,
-        ContextData,
         ObjectIdentity,
         ObjectType,
         UdpTransportTarget,
@@ -197,7 +252,10 @@ async def _snmp(engine, device, kinds, timeout, retries):
     )
 
     snmp = device.get("snmp") or {}
-    auth = CommunityData(snmp.get("community", "public"), mpModel=0 if str(snmp.get("version")) == "1" else 1)
+    try:
+        auth, context = snmp_auth(snmp)
+    except SnmpConfigError as exc:
+        return {"error": str(exc), "unconfigured": True}
     target = await UdpTransportTarget.create(
         (device["address"], int(snmp.get("port", 161))), timeout=timeout, retries=retries
     )
@@ -205,7 +263,7 @@ async def _snmp(engine, device, kinds, timeout, retries):
         engine,
         auth,
         target,
-        ContextData(),
+        context,
         ObjectType(ObjectIdentity(SYS_DESCR)),
         ObjectType(ObjectIdentity(SYS_UPTIME)),
         ObjectType(ObjectIdentity(SYS_NAME)),
@@ -222,7 +280,7 @@ async def _snmp(engine, device, kinds, timeout, retries):
                 engine,
                 auth,
                 target,
-                ContextData(),
+                context,
                 ObjectType(ObjectIdentity(column)),
                 lexicographicMode=False,
             ):
@@ -257,20 +315,21 @@ async def probe_all(devices, timeout=2.0, retries=1, concurrency=64, deadline=60
     engine = SnmpEngine()
     gate = asyncio.Semaphore(concurrency)
 
-    async def one(device):
+    async def one(device, phase):
         async with gate:
-            result = {"address": device["address"]}
-            tasks = {"icmp": _icmp(device["address"], timeout)} if device.get("icmp", True) else {}
-            ports = [int(p) for p in device.get("ports") or []]
-            for port in ports:
-                tasks["tcp/%d" % port] = _tcp(device["address"], port, timeout)
-            if device.get("snmp") is not None:
+            tasks = {}
+            if phase == "reach":
+                if device.get("icmp", True):
+                    tasks["icmp"] = _icmp(device["address"], timeout)
+                for port in [int(p) for p in device.get("ports") or []]:
+                    tasks["tcp/%d" % port] = _tcp(device["address"], port, timeout)
+            elif device.get("snmp") is not None:
                 tasks["snmp"] = _snmp(engine, device, device.get("mibs") or [], timeout, retries)
             names = list(tasks)
             answers = await asyncio.gather(
                 *(_bounded(t, deadline) for t in tasks.values()), return_exceptions=True
             )
-            result["tcp"] = {}
+            result = results[device["name"]]
             for name, answer in zip(names, answers):
                 if isinstance(answer, Exception):  # garbage from a device is a finding, not a crash
                     answer = {"error": "%s: %s" % (type(answer).__name__, answer)}
@@ -278,9 +337,13 @@ async def probe_all(devices, timeout=2.0, retries=1, concurrency=64, deadline=60
                     result["tcp"][name[4:]] = answer is True
                 else:
                     result[name] = answer
-            return device["name"], result
 
+    results = {d["name"]: {"address": d["address"], "tcp": {}} for d in devices}
     try:
-        return dict(await asyncio.gather(*(one(d) for d in devices)))
+        # ICMP and TCP first, SNMP after: SNMPv3 key localisation is CPU work that would otherwise delay
+        # the event loop under a concurrent connect and turn an open port into a timeout
+        await asyncio.gather(*(one(d, "reach") for d in devices))
+        await asyncio.gather(*(one(d, "snmp") for d in devices))
+        return results
     finally:
         engine.close_dispatcher()

@@ -12,6 +12,7 @@ from typing import Any
 
 from courtops import failure_labels, vendors
 from courtops.evidence import linux, network, windows
+from courtops.secrets import clip, rules_for
 
 Facts = dict[str, Any]
 Parser = Callable[[Any, Facts, list[str]], None]
@@ -36,7 +37,7 @@ def extract(platform: str, evidence: Any) -> tuple[Facts, list[str], bool]:
     """(facts, problems, usable). ``usable`` is False when there is no evidence at all."""
     if not isinstance(evidence, dict) or not evidence:
         return {}, ["证据为空或格式无效"], False
-    message = str(evidence.get("msg", ""))[:200]
+    message = clip(str(evidence.get("msg", "")), 200, rules_for(platform))
     if (evidence.get("unreachable") or evidence.get("failed")) and (tag := failure_labels.label(message)):
         return {}, [f"{tag}：{message}"], False  # e.g. a sudo timeout is 提权超时, not 主机不可达
     if evidence.get("unreachable"):
@@ -51,7 +52,7 @@ def extract(platform: str, evidence: Any) -> tuple[Facts, list[str], bool]:
     try:
         parser(evidence, facts, problems)
     except Exception as exc:  # a parser bug must not stop an audit of 1,200 hosts
-        problems.append(f"解析异常：{type(exc).__name__}: {exc}"[:300])
+        problems.append(clip(f"解析异常：{type(exc).__name__}: {exc}", 300, rules_for(platform)))
     if not facts:  # nothing could be read: the host's evidence is unusable as a whole
         return facts, problems or ["证据中没有可解析的内容"], False
     return facts, problems, True

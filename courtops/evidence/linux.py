@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from courtops.secrets import clip, rules_for
+
 _NOLOGIN = re.compile(r"(nologin|/false|/sync|/shutdown|/halt)$")
 _IDENTITY = (
     "/etc/passwd",
@@ -384,7 +386,8 @@ def _audit(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> No
         facts["lnx.audit_identity_watches"] = sorted(w for w in watched if w in _IDENTITY)
     elif isinstance(rules, dict):
         problems.append(
-            "auditctl -l 失败：" + str(rules.get("err") or rules.get("out") or rules.get("rc"))[:120]
+            "auditctl -l 失败："
+            + clip(str(rules.get("err") or rules.get("out") or rules.get("rc")), 120, rules_for("linux"))
         )
     status = cmds.get("auditctl_s")
     if isinstance(status, dict) and status.get("rc") == 0 and isinstance(status.get("out"), str):
@@ -512,7 +515,7 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
         if isinstance(upd.get("security_pending"), int):
             facts["lnx.security_updates_pending"] = upd["security_pending"]
         elif upd.get("error"):
-            problems.append("补丁状态：" + str(upd["error"])[:120])
+            problems.append("补丁状态：" + clip(str(upd["error"]), 120, rules_for("linux")))
     av = ev.get("av")
     if (
         isinstance(av, dict)

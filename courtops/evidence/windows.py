@@ -13,6 +13,8 @@ import io
 import re
 from typing import Any
 
+from courtops.secrets import clip, rules_for
+
 #: Legacy audit category (secedit [Event Audit] key) -> subcategory GUID prefixes (0CCE92xx).
 AUDIT_CATEGORIES: dict[str, tuple[str, ...]] = {
     "AuditSystemEvents": ("10", "11", "12", "13", "14"),
@@ -40,7 +42,7 @@ _SETTING = {
 }
 
 # Registry values the catalogue reads (the PowerShell collector must return each of them;
-# tests/unit/test_win_collector_contract.py checks that it does).
+# tests/unit/test_powershell_grammar.py checks that it does, from the script's parse tree).
 P_SYS = r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System"
 P_LSA = r"HKLM\SYSTEM\CurrentControlSet\Control\Lsa"
 P_TS_POL = r"HKLM\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services"
@@ -283,7 +285,7 @@ def extract(ev: dict[str, Any], facts: dict[str, Any], problems: list[str]) -> N
                 if not (s and f):
                     incomplete.append(cat)
         except ValueError as exc:
-            problems.append(f"auditpol 输出无法解析：{exc}")
+            problems.append("auditpol 输出无法解析：" + clip(str(exc), 200, rules_for("windows")))
     elif "Event Audit" in inf:
         ea = inf["Event Audit"]
         incomplete = [c for c in AUDIT_CATEGORIES if _int(ea.get(c)) != 3]

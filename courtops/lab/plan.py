@@ -146,6 +146,21 @@ _SNMP_KINDS = [
 ]
 
 
+#: The lab's SNMPv3 user (authPriv, SHA + AES-128). Lab-only values: the simulated switch serves them.
+LAB_SNMP_V3 = {
+    "courtops_snmp_version": "3",
+    "courtops_snmp_v3_user": "courtops-lab",
+    "courtops_snmp_v3_auth_key": "lab-only-auth-9d41",
+    "courtops_snmp_v3_priv_key": "lab-only-priv-5c2e",
+    "courtops_snmp_v3_auth_protocol": "sha",
+    "courtops_snmp_v3_priv_protocol": "aes",
+    # snmpsim selects the recording by the v3 context name (real agents use the empty default context)
+    "courtops_snmp_v3_context": "courtops-lab",
+}
+#: SNMP kinds served over v3 only to courtops (v2c stays on for the lab's own readiness check)
+SNMP_V3_KINDS = frozenset({"switch"})
+
+
 def snmp_devices(cfg: LabConfig, count: int) -> list[HostSpec]:
     devices = []
     seen: dict[str, int] = {}
@@ -160,7 +175,9 @@ def snmp_devices(cfg: LabConfig, count: int) -> list[HostSpec]:
                 zone=zone, klass=klass, platform="snmp_device", courtroom=courtroom, profile=rec,
                 site=TRIBUNAL_SITE if courtroom else "site_main",
                 vars={"asset_vendor": vendor, "asset_role": role, "asset_department": "信息技术处",
-                      "asset_criticality": "中", "courtops_snmp_community": "public", "courtops_snmp_version": "2c"},
+                      "asset_criticality": "中",
+                      **(LAB_SNMP_V3 if rec in SNMP_V3_KINDS
+                         else {"courtops_snmp_community": "public", "courtops_snmp_version": "2c"})},
             )
         )  # fmt: skip
     return devices

@@ -1,5 +1,6 @@
 """SNMP devices: snmpsim responders in the lab's SNMP namespace, one per device on its own
-address (UDP 161), community `public`. The recordings under
+address (UDP 161), community `public`; the devices the plan marks SNMPv3 (the switch) also serve
+the lab's USM user (authPriv, courtops.lab.plan.LAB_SNMP_V3). The recordings under
 lab/snmp/ are sorted by OID here (unsorted files end walks early). As root snmpsim must drop
 privileges: to nobody / nogroup (its data and cache dirs are made readable / writable for that user)
 when nobody can read the interpreter and this repository, else to root itself (a clone under /root or
@@ -76,14 +77,20 @@ def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[
         data, cache = work / spec.name / "data", work / spec.name / "cache"
         data.mkdir(parents=True)
         cache.mkdir()
-        (data / "public.snmprec").write_text(render(spec.profile, spec), encoding="utf-8")
+        recording = render(spec.profile, spec)
+        (data / "public.snmprec").write_text(recording, encoding="utf-8")
+        v3 = v3_args(spec)
+        if v3:  # snmpsim picks a v3 request's recording by its context name
+            (data / f"{spec.vars['courtops_snmp_v3_context']}.snmprec").write_text(
+                recording, encoding="utf-8"
+            )
         for p in [work, *work.rglob("*")]:
             p.chmod(0o755 if p.is_dir() else 0o644)
         shutil.chown(cache, user, group)
         cmd = [
             "ip", "netns", "exec", ns, sys.executable, "-m", "courtops.lab.snmpsim_runner",
             f"--data-dir={data}", f"--cache-dir={cache}", f"--process-user={user}", f"--process-group={group}",
-            f"--agent-udpv4-endpoint={spec.address}:161", "--log-level=error",
+            f"--agent-udpv4-endpoint={spec.address}:161", "--log-level=error", *v3,
         ]  # fmt: skip
         procs.append(
             subprocess.Popen(
@@ -107,6 +114,20 @@ def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[
         )  # fmt: skip
     _wait(cfg, specs, procs, work)
     return {"pids": [p.pid for p in procs], "devices": names}
+
+
+def v3_args(spec: HostSpec) -> list[str]:
+    """snmpsim's USM user for a device the lab inventory says speaks SNMPv3 (authPriv), else none."""
+    v = spec.vars
+    if str(v.get("courtops_snmp_version")) != "3":
+        return []
+    return [
+        f"--v3-user={v['courtops_snmp_v3_user']}",
+        f"--v3-auth-key={v['courtops_snmp_v3_auth_key']}",
+        f"--v3-auth-proto={str(v['courtops_snmp_v3_auth_protocol']).upper()}",
+        f"--v3-priv-key={v['courtops_snmp_v3_priv_key']}",
+        f"--v3-priv-proto={str(v['courtops_snmp_v3_priv_protocol']).upper()}",
+    ]
 
 
 #: Devices that serve RTSP (554) and HTTP (80) like real cameras and NVRs do.

@@ -24,30 +24,32 @@ from ansible.plugins.action import ActionBase
 
 from courtops import catalogue, evaluator
 from courtops.exportdir import ExportDirError, make_run_dir, point_latest, run_dir_name
+from courtops.secrets import clip, rules_for
 
 
 def _evidence(hv: dict[str, Any], platform: str) -> Any:
     """The evidence dict of one host from its registered results (unreachable/failed kept)."""
+    rules = rules_for(platform)  # a failed command's message may quote the device's configuration
     if platform in ("linux_deb", "linux_rpm", "windows"):
         reg = hv.get("dengbao_linux" if platform.startswith("linux") else "dengbao_windows")
         if not isinstance(reg, dict) or reg.get("skipped"):
             return {"failed": True, "msg": "未运行采集任务"}
         if reg.get("unreachable") or reg.get("failed"):
-            msg = str(reg.get("msg", ""))[:300]
+            msg = clip(str(reg.get("msg", "")), 300, rules)
             return {"unreachable": bool(reg.get("unreachable")), "failed": True, "msg": msg}
         return reg.get("evidence") or {"failed": True, "msg": "采集结果为空"}
     reg = hv.get("dengbao_network")
     if not isinstance(reg, dict):
         return {"failed": True, "msg": "未运行采集任务"}
     if reg.get("unreachable"):
-        return {"unreachable": True, "msg": str(reg.get("msg", ""))[:300]}
+        return {"unreachable": True, "msg": clip(str(reg.get("msg", "")), 300, rules)}
     commands = {}
     errors = []
     for res in reg.get("results", []):
         if res.get("unreachable"):
-            return {"unreachable": True, "msg": str(res.get("msg", ""))[:300]}
+            return {"unreachable": True, "msg": clip(str(res.get("msg", "")), 300, rules)}
         if res.get("failed"):
-            errors.append(f"{res.get('item')}: {str(res.get('msg', ''))[:120]}")
+            errors.append(f"{res.get('item')}: {clip(str(res.get('msg', '')), 120, rules)}")
         elif isinstance(res.get("stdout"), str):
             commands[res.get("item")] = res["stdout"]
     if not commands:

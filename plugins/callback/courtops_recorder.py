@@ -15,8 +15,11 @@ description:
     slowed by disk writes and a kill -9 loses at most the last O(flush_interval) of results.
   - A store failure is never silent. It is written to O(error_file) at once and the playbook exits
     with status 74 at the end unless O(fail_on_store_error) is false.
-  - C(no_log) results are stored censored (as Ansible hands them to callbacks); values under keys named
-    in O(redact_keys) are replaced by C(********) everywhere in what is stored.
+  - C(no_log) results are stored censored (as Ansible hands them to callbacks). Values of the declared
+    secret-bearing fields (O(secret_fields), whole-key patterns such as C(*_password) or C(*_community))
+    are stored as C(********); every other string (command outputs, configs, messages, finding texts)
+    is masked with the secret rules of the host's platform (courtops.secrets), so that policy evidence
+    such as C(win.min_password_length) is kept while a hash, key or community in it is not.
 requirements:
   - enable in configuration (callbacks_enabled = courtops_recorder)
   - the courtops package (this repository) importable
@@ -60,14 +63,15 @@ options:
     default: failed
     env: [{name: COURTOPS_RECORDER_CONTENT}]
     ini: [{section: callback_courtops_recorder, key: record_content}]
-  redact_keys:
-    description: a value whose key contains one of these words (case-insensitive) is stored as C(********).
+  secret_fields:
+    description: >-
+      whole-key patterns (fnmatch, case-insensitive; a dotted key also by its last part) of fields that
+      hold a secret; their values are stored as C(********). Empty means courtops.secrets.SECRET_FIELDS.
     type: list
     elements: str
-    default: [password, passwd, passphrase, secret, token, community, private_key, credential, cookie,
-              authorization, auth_key, priv_key, vault]
-    env: [{name: COURTOPS_RECORDER_REDACT_KEYS}]
-    ini: [{section: callback_courtops_recorder, key: redact_keys}]
+    default: []
+    env: [{name: COURTOPS_RECORDER_SECRET_FIELDS}]
+    ini: [{section: callback_courtops_recorder, key: secret_fields}]
   error_file:
     description: where a store failure is written; when not set, the store path plus C(.error).
     type: path
@@ -102,6 +106,7 @@ from ansible.utils.display import Display
 
 from courtops.findings import Finding
 from courtops.runkinds import kind_of_playbook, scope_vars
+from courtops.secrets import SECRET_FIELDS, SecretRule, mask_text, mask_value, rules_for
 from courtops.store import Backup, HostInfo, Metric, RunInfo, Store, TaskResult, default_path
 from courtops.store.current import announce
 from courtops.store.liveness import mark_interrupted, own_process
@@ -113,26 +118,15 @@ display = Display()
 FINDINGS_KEY = "courtops_findings"
 METRICS_KEY = "courtops_metrics"
 BACKUPS_KEY = "courtops_backups"
-REDACTED = "********"
 #: Exit status when results were lost (EX_IOERR of sysexits.h).
 STORE_ERROR_EXIT = 74
 _FINDING_FIELDS = frozenset(Finding.__dataclass_fields__)
+#: Finding fields that carry free text (which may quote a device's output).
+_FINDING_TEXTS = ("record", "expected", "actual", "reason", "title", "remediation")
 _STOP = object()
 _RESULT_KEYS = (FINDINGS_KEY, METRICS_KEY, BACKUPS_KEY)
 _ECHO_ACTIONS = frozenset({"debug", "ansible.builtin.debug", "ansible.legacy.debug"})
 _FACT_ACTIONS = frozenset({"set_fact", "ansible.builtin.set_fact", "ansible.legacy.set_fact"})
-
-
-def redact(value: Any, words: tuple[str, ...]) -> Any:
-    """A copy of ``value`` with every value under a secret-looking key replaced."""
-    if isinstance(value, dict):
-        return {
-            k: REDACTED if any(w in str(k).lower() for w in words) else redact(v, words)
-            for k, v in value.items()
-        }
-    if isinstance(value, list | tuple):
-        return [redact(v, words) for v in value]
-    return value
 
 
 def _git_commit(where: str) -> str:
@@ -271,17 +265,19 @@ class CallbackModule(CallbackBase):
         self.seen_hosts: set[str] = set()
         self.finished = False
         self.recorded, self.callback_seconds = 0, 0.0
+        self.rules: dict[str, list[SecretRule]] = {}
 
     def set_options(self, task_keys: Any = None, var_options: Any = None, direct: Any = None) -> None:
         super().set_options(task_keys=task_keys, var_options=var_options, direct=direct)
         self.store_path = Path(self.get_option("store") or default_path()).expanduser()
         self.error_file = Path(self.get_option("error_file") or f"{self.store_path}.error").expanduser()
-        self.redact_words = tuple(w.lower() for w in self.get_option("redact_keys") or ())
+        self.secret_fields = tuple(self.get_option("secret_fields") or ()) or SECRET_FIELDS
         self.record_content = self.get_option("record_content")
         self.interval = float(self.get_option("flush_interval"))
 
     # -- errors: visible at once (error file) and at the end (exit status) -----------------
     def _error(self, message: str) -> None:
+        message = mask_text(message)  # an exception's text may quote a result: never a secret in the file
         with self.error_lock:
             self.errors.append(message)
             display.error(f"courtops_recorder: {message}")
@@ -405,6 +401,16 @@ class CallbackModule(CallbackBase):
         elif self.writer.lost and not self.errors:
             self._error(f"{self.writer.lost} results were not stored")
 
+    def _rules(self, host: Any) -> list[SecretRule]:
+        """The secret rules for what this host returns (all rules when its platform is not known)."""
+        platform = str(getattr(host, "vars", {}).get("asset_platform") or "")
+        if platform not in self.rules:
+            self.rules[platform] = rules_for(platform or None)
+        return self.rules[platform]
+
+    def _mask(self, value: Any, rules: list[SecretRule]) -> Any:
+        return mask_value(value, rules, self.secret_fields)
+
     def _host_info(self, host: Any) -> HostInfo:
         hvars = host.vars
         asset = {k: v for k, v in hvars.items() if k.startswith("asset_")}
@@ -413,7 +419,7 @@ class CallbackModule(CallbackBase):
             address=str(hvars.get("ansible_host") or ""),
             platform=str(asset.get("asset_platform") or ""),
             os_version=str(asset.get("asset_os") or ""),
-            asset=redact(asset, self.redact_words),
+            asset=self._mask(asset, self._rules(host)),
         )
 
     def _record(self, result: Any, status: str, ignored: bool = False) -> None:
@@ -434,6 +440,7 @@ class CallbackModule(CallbackBase):
                 self.seen_hosts.add(host.name)
                 self.writer.queue.put(("host", self._host_info(host)))
             raw = _raw(result)
+            rules = self._rules(host)
             keep = self.record_content == "all" or (
                 self.record_content == "failed" and status in ("failed", "unreachable")
             )
@@ -450,7 +457,7 @@ class CallbackModule(CallbackBase):
                 changed=bool(data.get("changed")),
                 ignored=ignored,
                 started_at=self.started.pop((host.name, task._uuid), None),
-                content=redact(dict(data), self.redact_words) if keep else {},
+                content=self._mask(dict(data), rules) if keep else {},
             )
             # A loop's module data sits in each item; a plain task's at the top; set_fact's (a
             # playbook emitting findings itself) under ansible_facts. debug only echoes variables.
@@ -462,19 +469,22 @@ class CallbackModule(CallbackBase):
             try:
                 for part in parts:
                     if isinstance(part, dict):
-                        self._extract(part, host.name, event)
+                        self._extract(part, host.name, event, rules)
             finally:  # the result is stored even when what a module returned is malformed
                 self.writer.queue.put(("result", event))
         except Exception as exc:  # never let a malformed result hide: count it as a store error
             self._error(f"cannot record {result.host.name}/{result.task.get_name()}: {exc!r}")
             display.vvv(traceback.format_exc())
 
-    def _extract(self, data: dict[str, Any], host: str, event: TaskResult) -> None:
-        words = self.redact_words
+    def _extract(self, data: dict[str, Any], host: str, event: TaskResult, rules: list[SecretRule]) -> None:
         for raw in data.get(FINDINGS_KEY) or ():
             item = {k: v for k, v in raw.items() if k in _FINDING_FIELDS}
             item.setdefault("host", host)
-            item["evidence"] = redact(item.get("evidence") or {}, words)
+            # the texts an auditor reads and the facts behind them: masked, policy values kept
+            for key in _FINDING_TEXTS:
+                if isinstance(item.get(key), str):
+                    item[key] = mask_text(item[key], rules)
+            item["evidence"] = self._mask(item.get("evidence") or {}, rules)
             event.findings.append(Finding(**item))
         metrics = data.get(METRICS_KEY) or ()
         if isinstance(metrics, dict):  # short form {name: value}
@@ -488,9 +498,9 @@ class CallbackModule(CallbackBase):
                     name=m["name"],
                     value=float(value) if numeric else None,
                     # an explicit reading text (e.g. 正常 / 告警) wins; a non-numeric value is kept as text
-                    text=str(m.get("text") or ("" if numeric or value is None else value)),
+                    text=mask_text(str(m.get("text") or ("" if numeric or value is None else value)), rules),
                     unit=m.get("unit", ""),
-                    labels=redact(m.get("labels") or {}, words),
+                    labels=self._mask(m.get("labels") or {}, rules),
                 )
             )
         for b in data.get(BACKUPS_KEY) or ():

@@ -107,3 +107,55 @@ def test_wrong_community_gets_no_answer(lab: Lab) -> None:
     dev = lab.snmp[0]
     with pytest.raises(RuntimeError):
         snmpcheck.get(dev.address, ["1.3.6.1.2.1.1.5.0"], community="private", timeout=1)
+
+
+def _probe_module():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    from courtops import REPO_ROOT
+
+    spec = importlib.util.spec_from_file_location(
+        "courtops_probe", REPO_ROOT / "module_utils" / "courtops_probe.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _v3_spec(dev: HostSpec, **override: str) -> dict[str, object]:
+    v = dev.vars
+    snmp = {
+        "version": v["courtops_snmp_version"],
+        "user": v["courtops_snmp_v3_user"],
+        "auth_key": v["courtops_snmp_v3_auth_key"],
+        "priv_key": v["courtops_snmp_v3_priv_key"],
+        "auth_protocol": v["courtops_snmp_v3_auth_protocol"],
+        "priv_protocol": v["courtops_snmp_v3_priv_protocol"],
+        "context": v["courtops_snmp_v3_context"],
+    } | override
+    return {"name": dev.name, "address": dev.address, "icmp": False, "snmp": snmp}
+
+
+def test_the_v3_device_answers_snmpv3_auth_priv_and_refuses_a_wrong_key(lab: Lab) -> None:
+    """The lab inventory's v3 device: the probe reads it with its authPriv user; a wrong key gets nothing."""
+    import asyncio
+
+    probe = _probe_module()
+    [dev] = [d for d in lab.snmp if str(d.vars.get("courtops_snmp_version")) == "3"][:1]
+    ok = asyncio.run(probe.probe_all([_v3_spec(dev)], timeout=2, retries=1))[dev.name]["snmp"]
+    assert ok.get("sysName") == dev.name, ok
+    wrong = {"priv_key": "not-the-lab-priv-key"}
+    bad = asyncio.run(probe.probe_all([_v3_spec(dev, **wrong)], timeout=1, retries=0))[dev.name]["snmp"]
+    assert "error" in bad and "sysName" not in bad
+    wrong_auth = {"auth_key": "not-the-lab-auth-key"}
+    bad = asyncio.run(probe.probe_all([_v3_spec(dev, **wrong_auth)], timeout=1, retries=0))[dev.name]["snmp"]
+    assert "error" in bad and "sysName" not in bad
+
+
+def test_the_lab_inventory_gives_v3_credentials_and_no_v2c_community_for_it(lab: Lab) -> None:
+    v3 = [d for d in lab.snmp if str(d.vars.get("courtops_snmp_version")) == "3"]
+    assert v3, "the lab serves at least one SNMPv3 device"
+    for dev in v3:
+        assert "courtops_snmp_community" not in dev.vars
+        assert dev.vars["courtops_snmp_v3_priv_key"] and dev.vars["courtops_snmp_v3_auth_key"]

@@ -295,3 +295,39 @@ def test_scope_variables_keep_profiles_apart(tmp_path: Path) -> None:
         "profile=monthly",
     ]
     assert previous is not None and previous.id == runs[0].id
+
+
+def test_policy_evidence_survives_and_output_secrets_do_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Redaction by declared fields and value patterns, not by key substring (issue 10)."""
+    hash_ = "$6$Qw3rtY7u$" + PLANTED.replace("-", "") + "Zx9"
+    key_body, db_password = "b3BlbnNzaC1rZXktdjE" + PLANTED.replace("-", ""), PLANTED + "-db"
+    store = tmp_path / "s.sqlite3"
+    extra = f"hash={hash_} key_body={key_body} db_password={db_password}"
+    proc = run_playbook(store, "policy.yml", "-e", extra)  # record_content: failed (the default)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with Store(store, create=False) as st:
+        run = st.get_run("latest")
+        [finding] = st.findings(run.id, with_evidence=True)
+        [failed] = [r for r in st.task_results(run.id) if r.status == "failed"]
+    # policy evidence is intact ...
+    assert finding.evidence["win.min_password_length"] == 12
+    assert finding.evidence["net.password_history"] == 5
+    assert finding.evidence["lnx.ssh.permitemptypasswords"] == "no"
+    assert "MinimumPasswordLength = 12" in finding.record and "PermitEmptyPasswords no" in finding.record
+    # ... the hash is not, but its scheme (the strength class) is
+    assert finding.evidence["lnx.shadow_line"].startswith("court:$6$")
+    stdout = "\n".join(failed.content["stdout_lines"])
+    assert "MinimumPasswordLength = 12" in stdout and "court:$6$" in stdout and "已隐藏" in stdout
+    assert (
+        main(["report", "--store", str(store), "--kind", "policy", "--out", str(tmp_path / "reports")]) == 0
+    )
+    for fmt in ("json", "csv"):
+        assert main(["findings", "--store", str(store), "--format", fmt]) == 0
+        (tmp_path / f"findings.{fmt}").write_text(capsys.readouterr().out, encoding="utf-8")
+    record = readable_bytes(tmp_path / "reports" / "dengbao.xlsx")  # 测评记录: every finding's record
+    assert "密码最小长度=12；MinimumPasswordLength = 12".encode() in record
+    assert "密码历史=5" in (tmp_path / "findings.json").read_text(encoding="utf-8")
+    for secret in (hash_[len("$6$") :], key_body, db_password):
+        assert_secret_absent(tmp_path, secret)

@@ -90,6 +90,8 @@ class Context:
     def snmp_answer(self) -> dict[str, Any]:
         """What the device answered over SNMP; no answer → 未检."""
         snmp = self.probe().get("snmp")
+        if isinstance(snmp, dict) and snmp.get("unconfigured"):  # inventory gives no credentials: not guessed
+            raise Unreadable(f"SNMP 未配置: {snmp.get('error')}")
         if not isinstance(snmp, dict) or snmp.get("error"):
             raise Unreadable(f"SNMP 无响应: {(snmp or {}).get('error', '未查询')}")
         return snmp

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from courtops.inspection.checks.base import Context, Unreadable, check
 from courtops.inspection.result import FAULT, NORMAL, UNCHECKED, WARNING, CheckResult
+from courtops.secrets import clip
 
 PRINTER_WORDS = {
     "lowPaper": "纸张不足",
@@ -61,7 +62,7 @@ def service_ports(c: Context) -> list[CheckResult]:
 
 @check("snmp_system")
 def snmp_system(c: Context) -> list[CheckResult]:
-    return [c.result("snmp_system", NORMAL, text=str(c.snmp("sysDescr"))[:120])]
+    return [c.result("snmp_system", NORMAL, text=clip(str(c.snmp("sysDescr")), 120))]
 
 
 @check("printer_status")

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from courtops.inspection import netparse
 from courtops.inspection.checks.base import Context, Unreadable, check
 from courtops.inspection.result import FAULT, NORMAL, WARNING, CheckResult
+from courtops.secrets import clip
 
 
 def _percent(
@@ -133,7 +134,7 @@ def net_alarms(c: Context) -> list[CheckResult]:
             WARNING,
             value=float(len(alarms)),
             unit="条",
-            text=alarms[0][:120],
+            text=clip(alarms[0], 120),
             remark="日志缓冲区有告警",
         )
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from courtops import failure_labels
 from courtops.inspection.checks.base import Context, check
 from courtops.inspection.result import FAULT, NORMAL, WARNING, CheckResult
+from courtops.secrets import clip
 
 
 @check("reachability")
@@ -12,9 +13,9 @@ def reachability(c: Context) -> list[CheckResult]:
     if c.r.get("unreachable") and failure_labels.is_become_problem(c.r.get("msg")):
         # SSH answered; sudo did not: the host is reachable, its readings are not (告警, not 故障 不可达)
         tag = failure_labels.label(c.r.get("msg"))
-        return [c.result("reachability", WARNING, text=f"可达，{tag}", remark=str(c.r.get("msg"))[:300])]
+        return [c.result("reachability", WARNING, text=f"可达，{tag}", remark=clip(str(c.r.get("msg")), 300))]
     if c.r.get("unreachable"):
-        return [c.result("reachability", FAULT, text="不可达", remark=str(c.r.get("msg", ""))[:300])]
+        return [c.result("reachability", FAULT, text="不可达", remark=clip(str(c.r.get("msg", "")), 300))]
     if c.r.get("probe") is not None:
         probe = c.probe()
         answered = [k for k in ("icmp", "snmp") if probe.get(k) and not (probe[k] or {}).get("error")]
