@@ -17,11 +17,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import yaml
+from courtops import vendors
 
 REPO = Path(__file__).resolve().parent.parent
 COLLECTOR = REPO / "library" / "courtops_linux_collect.py"
-COMMANDS = REPO / "playbooks" / "vars" / "dengbao_commands.yml"
 NETWORK = ("vrp", "comware", "ios")
 LINUX = ("linux_deb", "linux_rpm")
 PLATFORMS = (*NETWORK, *LINUX, "windows")
@@ -114,8 +113,7 @@ def family(platform: str) -> str:
 @cache
 def _config_command(platform: str) -> str:
     """The command whose output a configuration file is (``show running-config`` on IOS …)."""
-    data = yaml.safe_load(COMMANDS.read_text(encoding="utf-8"))
-    return str(data["dengbao_network_commands"][platform][0])
+    return vendors.get(platform).config_command
 
 
 @cache

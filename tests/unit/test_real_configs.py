@@ -1,7 +1,7 @@
 """Real public device configurations (tests/data/corpus) against the verdicts an assessor gives.
 
 Every configuration is evaluated the way an audit run does: ``courtops.evidence.extract`` on the
-command output the playbook registers (``playbooks/vars/dengbao_commands.yml``), then
+configuration command's output as the audit registers it (``courtops.vendors``), then
 ``courtops.evaluator`` as ``plugins/action/courtops_dengbao_evaluate.py`` calls it. The expected
 verdicts (``tests/data/corpus/expected/<file>.yml``) are reasoned from the thresholds, one line of
 reason per item citing the configuration. Where today's rules disagree, the entry names the rule in
@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 import yaml
 
-from courtops import catalogue, evaluator, evidence
+from courtops import catalogue, evaluator, evidence, vendors
 from courtops.findings import Finding
 from tests.conftest import REPO
 
@@ -37,9 +37,9 @@ NOT_CONFIG = re.compile(r"(display_|show_version|show_snmp|show_users|_lines_fri
 UNIVERSAL_OPS = ("empty", "subset", "disjoint", "all_le")
 
 
-def _commands() -> dict[str, list[str]]:
-    data = yaml.safe_load((REPO / "playbooks" / "vars" / "dengbao_commands.yml").read_text(encoding="utf-8"))
-    return dict(data["dengbao_network_commands"])
+def _config_command(platform: str) -> str:
+    """The audit command whose output a saved configuration is (the vendor module's)."""
+    return vendors.get(platform).config_command
 
 
 def _expected_files() -> list[Path]:
@@ -54,7 +54,7 @@ def _load(path: Path) -> dict[str, Any]:
 def _findings(source: str, platform: str) -> dict[str, Finding]:
     """Evaluate one saved configuration the way the audit does; the config is the first command's output."""
     text = (CORPUS / source).read_text(encoding="utf-8", errors="replace")
-    ev = {"commands": {_commands()[platform][0]: text}}
+    ev = {"commands": {_config_command(platform): text}}
     _facts, problems, usable = evidence.extract(platform, ev)
     assert usable, f"{source}: the parser read nothing from a real configuration: {problems}"
     cat = catalogue.default()
@@ -105,7 +105,7 @@ def test_every_configuration_has_expected_verdicts_for_every_network_item() -> N
     assert {d["source"] for d in docs} == configs
     for path, doc in zip(_expected_files(), docs, strict=True):
         assert path.name == Path(doc["source"]).name + ".yml"
-        assert doc["command"] == _commands()[doc["platform"]][0]
+        assert doc["command"] == _config_command(doc["platform"])
         wanted = {item.id for item, rule in cat.for_platform(doc["platform"]) if rule.kind == "checks"}
         assert set(doc["verdicts"]) == wanted, f"{path.name}: items differ from the catalogue's checked items"
         for control_id, entry in doc["verdicts"].items():
