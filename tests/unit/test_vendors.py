@@ -207,6 +207,8 @@ def _comware_config(version_line: str | None) -> str:
     assert not re.search(r"telnet server|ip http", config)  # the defaults decide both
     header = " version 7.1.070, Release 3507P18"
     assert header in config
+    if version_line is None:  # `line` views exist only in Comware 7: an unknown version has V5-style views
+        config = re.sub(r"^line ", "user-interface ", config, flags=re.M)
     return config.replace(header, version_line or "")
 
 
