@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from courtops.vendors import common
-from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor
+from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor, secret_rule
 
 PLATFORM = "comware"
 CONFIG_COMMAND = "display current-configuration"
@@ -342,6 +342,27 @@ def snmp_communities(config: str) -> list[tuple[str, str, str]]:
     return out
 
 
+#: Comware secret forms: password/key values after hash/cipher/simple, $c$ reversible ciphertext and
+#: $h$ hashes wherever they stand, SNMP communities and SNMPv3 keys, RADIUS/HWTACACS keys
+SECRET_RULES = (
+    secret_rule(
+        "Comware 口令（hash/cipher/simple）", r"\bpassword (?:role \S+ )?(?:hash|cipher|simple) (\S+)"
+    ),
+    secret_rule("Comware 密文 $c$ / 散列 $h$", r"(\$[ch]\$\S+)"),
+    secret_rule(
+        "SNMP 团体字",
+        r"^\s*snmp-agent community (?:(?:simple|cipher) )?(?:(?:read|write) )?(?:(?:simple|cipher) )?(\S+)",
+    ),
+    secret_rule("SNMPv3 认证密钥", r"^\s*snmp-agent usm-user .*?\bauthentication-mode \S+ (\S+)"),
+    secret_rule("SNMPv3 加密密钥", r"^\s*snmp-agent usm-user .*?\bprivacy-mode \S+ (\S+)"),
+    secret_rule(
+        "RADIUS/HWTACACS 密钥",
+        r"^\s*key (?:authentication |accounting |authorization )?(?:cipher|simple) (\S+)",
+    ),
+    secret_rule("预共享密钥", r"\bpre-shared-key (?:cipher |simple )?(\S+)"),
+)
+
+
 VENDOR = Vendor(
     platform=PLATFORM,
     title="新华三 Comware",
@@ -399,5 +420,6 @@ VENDOR = Vendor(
     },
     config_end_marker="return",
     cli_error_markers=ERRORS,
+    secret_rules=SECRET_RULES,
     config_mode=("system-view", "return"),
 )

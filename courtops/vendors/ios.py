@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from courtops.vendors import common
-from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor
+from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor, secret_rule
 
 PLATFORM = "ios"
 CONFIG_COMMAND = "show running-config"
@@ -337,6 +337,27 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
         common.drop_absence(facts, _ABSENCE)
 
 
+#: IOS secret forms: password/secret of every type (0, 5, 7, 8, 9) on enable, username and lines,
+#: key-string, SNMP communities (also on `snmp-server host`) and SNMPv3 keys, ISAKMP pre-shared keys,
+#: TACACS+/RADIUS keys, NTP and OSPF authentication keys
+SECRET_RULES = (
+    secret_rule("IOS 口令/secret（类型 0/5/7/8/9）", r"\b(?:password|secret) (?:[0-9] )?(\S+)"),
+    secret_rule("key-string", r"\bkey-string (?:[0-9] )?(\S+)"),
+    secret_rule("SNMP 团体字", r"^snmp-server community (\S+)"),
+    secret_rule("SNMP 通知团体字", r"^snmp-server host \S+ (?:informs |traps )?(?:version (?:1|2c) )?(\S+)"),
+    secret_rule("SNMPv3 认证密钥", r"^snmp-server user .*?\bauth (?:md5|sha\S*) (\S+)"),
+    secret_rule("SNMPv3 加密密钥", r"^snmp-server user .*?\bpriv (?:des|3des|aes(?: \d+)?) (\S+)"),
+    secret_rule("ISAKMP 预共享密钥", r"^crypto isakmp key (?:[0-9] )?(\S+)"),
+    secret_rule("TACACS+/RADIUS 密钥", r"^(?:tacacs-server|radius-server)\b.*?\bkey (?:[0-9] )?(\S+)"),
+    secret_rule("TACACS+/RADIUS 服务器密钥", r"^\s+key (?:[0-9] )?(\S+)"),
+    secret_rule("预共享密钥", r"\bpre-shared-key (?:address \S+ (?:\S+ )?)?(?:key )?(?:[0-9] )?(\S+)"),
+    secret_rule(
+        "NTP/OSPF 认证密钥",
+        r"\b(?:authentication-key \d+ md5|message-digest-key \d+ md5|authentication-key) (?:[0-9] )?(\S+)",
+    ),
+)
+
+
 VENDOR = Vendor(
     platform=PLATFORM,
     title="思科 IOS",
@@ -370,5 +391,6 @@ VENDOR = Vendor(
     defaults={major: {"net.logging_enabled": True} for major in (12, 15, 16, 17)},
     config_end_marker="end",
     cli_error_markers=ERRORS,
+    secret_rules=SECRET_RULES,
     config_mode=("configure terminal", "end"),
 )

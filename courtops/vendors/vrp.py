@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from courtops.vendors import common
-from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor
+from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor, secret_rule
 
 PLATFORM = "vrp"
 CONFIG_COMMAND = "display current-configuration"
@@ -353,6 +353,25 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
                 facts[fact] = answer
 
 
+#: VRP secret forms: password simple/cipher/irreversible-cipher values, %^%#…%^%# (and %$%$, %@%@)
+#: ciphertext wherever it stands, SNMP communities and SNMPv3 keys, RADIUS/HWTACACS shared keys
+SECRET_RULES = (
+    secret_rule(
+        "VRP 口令（simple/cipher/irreversible-cipher）",
+        r"\bpassword (?:irreversible-cipher|cipher|simple) (\S+)",
+    ),
+    secret_rule("VRP 可逆密文 %^%#", r"(%\^%#.*?%\^%#|%\$%\$.*?%\$%\$|%@%@.*?%@%@)"),
+    secret_rule("SNMP 团体字", r"^\s*snmp-agent community (?:read|write) (?:cipher |simple )?(\S+)"),
+    secret_rule("SNMPv3 认证/加密密钥", r"^\s*snmp-agent usm-user .*?-mode \S+ (?:cipher |simple )?(\S+)"),
+    secret_rule("共享密钥", r"\bshared-key (?:cipher |simple )?(\S+)"),
+    secret_rule("预共享密钥", r"\bpre-shared-key (?:cipher |simple )?(\S+)"),
+    secret_rule(
+        "认证密钥",
+        r"\bauthentication-key (?:\d+ )?(?:md5 |hmac-sha256 |sha256 )?(?:cipher |plain |simple )(\S+)",
+    ),
+)
+
+
 VENDOR = Vendor(
     platform=PLATFORM,
     title="华为 VRP",
@@ -404,5 +423,6 @@ VENDOR = Vendor(
     },
     config_end_marker="return",
     cli_error_markers=ERRORS,
+    secret_rules=SECRET_RULES,
     config_mode=("system-view", "return"),
 )
