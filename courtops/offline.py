@@ -59,6 +59,7 @@ OFFLINE_GAPS: dict[str, dict[str, str]] = {
         "lnx.remote_syslog": "/etc/rsyslog.conf 不在文件树中",
         "lnx.pass_max_days": "/etc/login.defs 不在文件树中",
         "lnx.encrypt_method": "/etc/login.defs 不在文件树中",
+        "lnx.pam_hash_method": "PAM 口令栈（common-password / system-auth）不在文件树中，或 pam_unix 未指定散列算法",
         "lnx.": "/etc/passwd 或 /etc/shadow 不在文件树中（账户状态取自这两个文件）",
     },
     "windows": {
