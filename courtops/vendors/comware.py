@@ -169,7 +169,7 @@ def _syntax_version(config: str) -> SoftwareVersion | None:
 
 #: defaults Comware 5 and 7 share: a configuration with ``user-interface`` views (Comware 5 or
 #: older, release not named) has these and no others
-_SHARED_DEFAULTS = {
+_SHARED_DEFAULTS: dict[str, Any] = {
     "net.logging_enabled": True,
     "console_authentication": "none",
     "vty_authentication": "password",
