@@ -44,6 +44,9 @@ OPS = (
     "all_le",
     "len_ge",
 )
+#: Checks whose result is a statement about every member of a set: true of an empty set.
+UNIVERSAL_OPS = ("empty", "subset", "disjoint", "all_le")
+EMPTY_SET_MEANINGS = ("符合", "不符合", "待人工")
 #: Items of 安全计算环境 level 3 (there is no CES1-16).
 CES1_IDS = tuple(f"L3-CES1-{n:02d}" for n in range(1, 36) if n != 16)
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "controls"
@@ -60,6 +63,10 @@ _CHECK = {
         "op": {"enum": list(OPS)},
         "value": {},
         "high_risk": {"type": "boolean"},
+        # what an empty set means for a check over a set (empty, subset, disjoint, all_le): without
+        # this key an empty set is 待人工 (nothing was examined); "符合" only where the collector
+        # leaves the fact out when there is nothing to examine, so [] means "examined, none offends"
+        "empty_set": {"enum": list(EMPTY_SET_MEANINGS)},
         "when": {
             "type": "object",
             "additionalProperties": False,
@@ -178,6 +185,8 @@ class Check:
     value: Any = None
     high_risk: bool = False
     when: dict[str, Any] | None = None
+    #: what an empty set means (UNIVERSAL_OPS only); None: 待人工, never a vacuous pass
+    empty_set: str | None = None
 
 
 @dataclass(frozen=True)
@@ -254,7 +263,11 @@ def _validate(instance: Any, schema: dict[str, Any], place: str) -> None:
         raise CatalogueError(f"{place}: field {_where(err.absolute_path)}: {err.message}")
 
 
-def _check_shape(op: str, value: Any, place: str, types: dict[str, str]) -> None:
+def _check_shape(
+    op: str, value: Any, place: str, types: dict[str, str], empty_set: str | None = None
+) -> None:
+    if empty_set is not None and op not in UNIVERSAL_OPS:
+        raise CatalogueError(f"{place}: field empty_set: only for {', '.join(UNIVERSAL_OPS)}, not {op!r}")
     if op == "between" and not (isinstance(value, list) and len(value) == 2):
         raise CatalogueError(f"{place}: field value: 'between' needs a [low, high] list, got {value!r}")
     if op in ("in", "subset", "disjoint", "intersects") and not (
@@ -291,6 +304,7 @@ def _rule(raw: dict[str, Any]) -> PlatformRule:
                 value=c.get("value"),
                 high_risk=bool(c.get("high_risk", False)),
                 when=c.get("when"),
+                empty_set=c.get("empty_set"),
             )
             for c in raw["checks"]
         )
@@ -334,7 +348,7 @@ def load(directory: str | Path | None = None, *, require_complete: bool = True) 
                 praw = rawitem["platforms"][key]
                 for ci, check in enumerate(praw.get("checks", ())):
                     cplace = f"{place}: platforms.{key}.checks[{ci}]"
-                    _check_shape(check["op"], check.get("value"), cplace, ttypes)
+                    _check_shape(check["op"], check.get("value"), cplace, ttypes, check.get("empty_set"))
                     if check.get("when"):
                         when = check["when"]
                         _check_shape(when["op"], when.get("value"), f"{cplace}.when", ttypes)

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from courtops import evidence as evidence_mod
-from courtops.catalogue import Catalogue, Check, Item, PlatformRule
+from courtops.catalogue import UNIVERSAL_OPS, Catalogue, Check, Item, PlatformRule
 from courtops.findings import Finding
 from courtops.secrets import (
     HIDDEN,
@@ -166,6 +166,10 @@ def actual_text(op: str, actual: Any, value: Any) -> str:
     return _show(actual)
 
 
+def _is_empty_set(x: Any) -> bool:
+    return isinstance(x, list | tuple | set | frozenset | dict) and len(x) == 0
+
+
 def _run(check: Check, facts: Mapping[str, Any], thresholds: Mapping[str, Any]) -> tuple[Any, Any, Any]:
     """(result, actual, expected) where result is True / False / None (skipped) / _UNKNOWN."""
     if check.when:
@@ -183,6 +187,11 @@ def _run(check: Check, facts: Mapping[str, Any], thresholds: Mapping[str, Any]) 
     actual = facts.get(check.fact, _UNKNOWN)
     if actual is _UNKNOWN:
         return _UNKNOWN, None, expected
+    if check.op in UNIVERSAL_OPS and _is_empty_set(actual):
+        # a statement about every member of an empty set says nothing: 待人工 unless the
+        # catalogue declares what the empty set means for this check
+        meaning = check.empty_set or "待人工"
+        return (_UNKNOWN if meaning == "待人工" else meaning == "符合"), actual, expected
     try:
         return apply_op(check.op, actual, expected), actual, expected
     except ConfigTypeError:
@@ -289,11 +298,12 @@ def evaluate_item(
         parts_exp.append(f"{check.desc} {exp}")
         if result is _UNKNOWN:
             unknown.append(check.desc)
-            shown = (
-                "证据缺失"
-                if check.fact not in facts
-                else f"无法解析（{clip(_show(actual), 60, rules_for(platform))}）"
-            )
+            if check.fact not in facts:
+                shown = "证据缺失"
+            elif _is_empty_set(actual):
+                shown = "空集合（无可核查对象）"
+            else:
+                shown = f"无法解析（{clip(_show(actual), 60, rules_for(platform))}）"
             parts_rec.append(f"{check.desc}：{shown}")
             parts_act.append(f"{check.desc}={shown}")
             continue

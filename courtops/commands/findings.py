@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import sys
 
 from courtops.cli import UserError
-from courtops.findings import EXPORT_KEYS
-from courtops.formula_guard import neutralise_mapping
+from courtops.export import write_findings
 from courtops.runkinds import findings_kinds
 from courtops.store import Store, StoreError
 from courtops.store.cli_args import add_store_args, open_run
@@ -40,13 +37,5 @@ def run(args: argparse.Namespace) -> int:
     store, chosen = open_run(args)
     with store:
         rows = [f.export() for f in store.findings(chosen.id)]
-    if args.format == "json":
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
-    else:
-        # EXPORT_KEYS first (the contract), then the context columns, in Finding's order.
-        columns = list(rows[0]) if rows else list(EXPORT_KEYS)
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(neutralise_mapping(r) for r in rows)  # text never runs as a formula
+    write_findings(rows, args.format, sys.stdout)
     return 0

@@ -129,6 +129,10 @@ def _stack(
     return []
 
 
+#: pam_unix's hash arguments (pam_unix(8)); the first one named wins
+_PAM_HASHES = ("md5", "bigcrypt", "sha256", "sha512", "blowfish", "gost_yescrypt", "yescrypt")
+
+
 def _pam(files: dict[str, str], facts: dict[str, Any], ev: dict[str, Any], problems: list[str]) -> None:
     if "/etc/pam.d/system-auth" in files:
         layout = "rpm"
@@ -166,6 +170,16 @@ def _pam(files: dict[str, str], facts: dict[str, Any], ev: dict[str, Any], probl
         facts["lnx.pw.module"] = None
         facts["lnx.pw.minlen"] = _int(unix[0][1].get("minlen")) if unix and "minlen" in unix[0][1] else None
         facts["lnx.pw.classes"] = 0
+    # the hash pam_unix writes on a password change: its method argument (md5, sha512, yescrypt …)
+    # decides, whatever login.defs says; without one it depends on the Linux-PAM release (login.defs
+    # ENCRYPT_METHOD from 1.4 on, DES before): unknown
+    unix_pw = _stack(files, ("passwd", *shared_pw), "password", ("pam_unix.so",))
+    if unix_pw:
+        named = [m for m in _PAM_HASHES if m in unix_pw[0][1]]
+        if named:
+            facts["lnx.pam_hash_method"] = named[0].upper()
+        else:
+            problems.append("pam_unix 未指定口令散列算法（取决于 Linux-PAM 版本）")
     # lockout on the remote-login stack: pam_faillock (faillock.conf + args) or legacy pam_tally2
     tally = ("pam_faillock.so", "pam_tally2.so", "pam_tally.so")
     lock = _stack(files, ("sshd", *shared_auth), "auth", tally)

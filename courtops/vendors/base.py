@@ -11,8 +11,10 @@ exception and never a value that would read as healthy or compliant.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
@@ -40,11 +42,54 @@ class SoftwareVersion:
 
 
 @dataclass(frozen=True)
-class SecretPattern:
-    """A secret form in configuration text and what replaces it (filled by the secret-policy work)."""
+class SecretRule:
+    """One secret form in configuration text, as plain data: ``pattern`` (matched with re.M on the
+    whole text, every occurrence) and ``group``, the number of the group that holds the secret
+    value. Masking replaces that group only, so the rest of the line stays (a diff still shows which
+    password line changed). ``name`` says what the secret is (SNMP community, IOS type 7 …)."""
 
+    name: str
     pattern: re.Pattern[str]
-    replacement: str
+    group: int = 1
+
+
+#: what replaces a secret value in stored text, facts and findings
+HIDDEN = "（已隐藏）"
+
+
+def secret_rule(name: str, pattern: str, group: int = 1) -> SecretRule:
+    return SecretRule(name, re.compile(pattern, re.M), group)
+
+
+def mask_text(text: str, rules: Iterable[SecretRule], key: bytes | None = None) -> str:
+    """``text`` with the secret group of every rule's every match replaced. Without ``key`` the
+    replacement is ``（已隐藏）``; with a key (the backup work's local secret) it is
+    ``（已隐藏:xxxxxxxx）``, an HMAC-SHA256 fingerprint that changes when the secret changes without
+    letting anyone test a guess who does not hold the key. Overlapping matches are merged."""
+    spans: list[tuple[int, int]] = []
+    for rule in rules:
+        for m in rule.pattern.finditer(text):
+            if m.group(rule.group):
+                spans.append(m.span(rule.group))
+    if not spans:
+        return text
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, last = [], 0
+    for start, end in merged:
+        value = text[start:end]
+        if key is None:
+            shown = HIDDEN
+        else:
+            shown = f"（已隐藏:{hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:8]}）"
+        out += [text[last:start], shown]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _unknown_version(text: str) -> SoftwareVersion | None:
@@ -134,9 +179,9 @@ class Vendor:
     #: lines that change on every read (clock, uptime) and are dropped before comparing backups;
     #: empty until the backup work declares them
     volatile_lines: tuple[re.Pattern[str], ...] = ()
-    #: secret forms and their replacements, applied before evidence or a backup is stored; empty
-    #: until the secret-policy work declares them per vendor
-    secret_patterns: tuple[SecretPattern, ...] = ()
+    #: the vendor's secret forms (passwords, keys, communities, ciphertext and hashes), masked with
+    #: ``mask_text`` before configuration text is stored as evidence or as a backup
+    secret_rules: tuple[SecretRule, ...] = ()
     #: (enter, leave) configuration mode: ("system-view", "return"), ("configure terminal", "end")
     config_mode: tuple[str, str] | None = None
     #: the configuration prints global lines with one leading space after a ``#`` (Comware), so the
@@ -150,6 +195,10 @@ class Vendor:
         if version is None:
             return {}
         return self.defaults.get(version.major, {})
+
+    def mask(self, text: str, key: bytes | None = None) -> str:
+        """``text`` with every secret form of this vendor masked (see ``mask_text``)."""
+        return mask_text(text, self.secret_rules, key)
 
     def is_cli_error(self, text: str) -> bool:
         """The output is the device refusing the command (not evidence of anything)."""

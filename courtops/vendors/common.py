@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from courtops.vendors.base import Interface
+from courtops.vendors.base import Facts, Interface
 
 IP = r"(\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:]+:[0-9A-Fa-f:]*)"
 NEVER = 9999.0  # "idle-timeout 0 0": the session never times out
@@ -185,11 +185,96 @@ def matching_lines(text: str, patterns: Iterable[str]) -> list[str]:
     return [" ".join(line.split()) for line in text.splitlines() if any(p.search(line) for p in compiled)]
 
 
-def snmp_facts(names: list[str]) -> dict[str, Any]:
-    """Community facts: encrypted names are shown as （密文）, never as their value."""
+# --------------------------------------------------------------------------- views of VRP / Comware
+_VIEW_END = re.compile(r"^\s*(#|return)\s*$", re.I)
+#: lines that open a view of their own (a body never starts with these words)
+_VIEW_HEAD = re.compile(
+    r"^(interface|local-user|line|user-interface|user-group|vlan|ospf|bgp|isis|rip|radius scheme"
+    r"|hwtacacs scheme|domain|aaa|ike|ipsec|stp|irf|snmp-agent|info-center|ntp-service|ssh|telnet"
+    r"|ftp|sysname|return)\b",
+    re.I,
+)
+
+
+def views(config: str, header: re.Pattern[str]) -> list[tuple[re.Match[str], list[str]]]:
+    """Views of a ``#``-separated configuration (VRP, Comware) whose first line matches ``header``,
+    whatever the indentation: generated and hand-written files put the view's lines at column 0 or
+    the view header after a space. A view ends at ``#``, ``return`` or the next view header."""
+    out: list[tuple[re.Match[str], list[str]]] = []
+    current: list[str] | None = None
+    for line in config.splitlines():
+        stripped = line.strip()
+        m = header.match(stripped)
+        if m:
+            current = []
+            out.append((m, current))
+        elif _VIEW_END.match(line) or _VIEW_HEAD.match(stripped):
+            current = None
+        elif current is not None and stripped:
+            current.append(stripped)
+    return out
+
+
+# --------------------------------------------------------------------------- ACLs
+def acl_restricts(rules: list[str] | None, permits_any: Callable[[str], bool]) -> bool:
+    """An ACL restricts management access only when it is defined (an undefined ACL permits
+    everyone on Comware and is no restriction anywhere), has rules, and no permit rule lets any
+    source in (``permits_any`` is the vendor's reading of one rule)."""
+    return bool(rules) and not any(permits_any(rule) for rule in rules or [])
+
+
+# --------------------------------------------------------------------------- fragments
+FRAGMENT = "配置不完整（没有 vty 段，不是设备的完整配置）：配置中未出现的项不作为证据，缺省值不套用"
+
+
+def drop_absence(facts: Facts, names: Iterable[str]) -> None:
+    """In a fragment a missing line proves nothing: drop the facts ``names`` that rest on a
+    line's absence (None, False, an empty list) so they stay 待人工; what a line shows stays."""
+    for name in names:
+        if name in facts and facts[name] in (None, False, [], {}):
+            del facts[name]
+
+
+# --------------------------------------------------------------------------- SNMP communities
+#: strength classes of a stored secret: the value itself is never a fact
+PLAINTEXT, REVERSIBLE, HASHED = "plaintext", "reversible", "hashed"
+_STRENGTH_TEXT = {PLAINTEXT: "明文", REVERSIBLE: "可逆密文", HASHED: "不可逆散列"}
+
+
+def snmp_community_facts(communities: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """Community facts from ``(access, strength, value)`` triples. The value decides only whether
+    a factory default (public/private) is kept in plain text; it never becomes a fact: the facts
+    are one descriptor per community (access and strength), the strength classes and the
+    descriptors of the default communities."""
+    shown = [
+        f"{access or '未指定权限'}（{_STRENGTH_TEXT[strength]}，已隐藏）"
+        for access, strength, _ in communities
+    ]
+    default = [
+        f"{access or '未指定权限'}（出厂默认团体字）"
+        for access, strength, value in communities
+        if strength == PLAINTEXT and value.lower() in DEFAULT_COMMUNITIES
+    ]
     return {
-        "net.snmp_communities": [
-            "（密文）" if n.startswith("%^%#") or n.startswith("%$%$") else n for n in names
-        ],
-        "net.snmp_default_communities": sorted({n for n in names if n.lower() in DEFAULT_COMMUNITIES}),
+        "net.snmp_communities": shown,
+        "net.snmp_community_strength": sorted({strength for _, strength, _ in communities}),
+        "net.snmp_default_communities": default,
     }
+
+
+def cleartext_line_passwords(config: str) -> list[str]:
+    """VRP / Comware passwords kept in plain text outside local users: `set authentication password
+    simple …` in a login view, `super password … simple …` (the value is never shown)."""
+    out = []
+    for m in re.finditer(r"^\s*(set authentication password|super password)\b(.*)$", config, re.M):
+        if re.search(r"\bsimple\b", m.group(2)):
+            out.append(f"{m.group(1)} simple（已隐藏）")
+    return out
+
+
+def weak_stored_passwords(facts: Facts, weak_users: list[str], cleartext: list[str], stored: bool) -> None:
+    """``net.weak_stored_passwords``: local users whose password form is plain or reversible, and
+    enable/line/super passwords kept in plain text. Left out when ``stored`` is False (the
+    configuration keeps no password at all: nothing to judge, 待人工)."""
+    if stored:
+        facts["net.weak_stored_passwords"] = [f"local-user {n}" for n in weak_users] + cleartext

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from courtops.vendors import common
-from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor
+from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor, secret_rule
 
 PLATFORM = "comware"
 CONFIG_COMMAND = "display current-configuration"
@@ -135,60 +135,185 @@ def _service(config: str, facts: Facts, fact: str, on: str, off: str, defaults: 
         facts[fact] = defaults[fact]
 
 
+_LINES = re.compile(r"^(line|user-interface) (class )?(con|console|aux|vty|tty)\s*([\d ]*)$", re.I)
+#: facts that rest on a line's absence: unknown in a fragment
+_ABSENCE = (
+    "net.local_users",
+    "net.password_policy_enabled",
+    "net.password_min_length",
+    "net.password_max_age",
+    "net.password_history",
+    "net.lockout_attempts",
+    "net.ssh_enabled",
+    "net.ftp_enabled",
+    "net.telnet_enabled",
+    "net.http_enabled",
+    "net.risky_services",
+    "net.snmp_communities",
+    "net.snmp_community_strength",
+    "net.snmp_default_communities",
+    "net.loghosts",
+    "net.ntp_servers",
+    "net.timezone",
+    "net.vty_acl",
+)
+
+
+def _syntax_version(config: str) -> SoftwareVersion | None:
+    """The major version a configuration's own syntax proves when it has no version line: the
+    login views are ``line vty/aux/con/class`` only in Comware 7."""
+    if re.search(r"^\s*line (vty|aux|con|class)\b", config, re.M):
+        return SoftwareVersion(7, "7（由 line 视图语法判断）")
+    return None
+
+
+#: defaults Comware 5 and 7 share: a configuration with ``user-interface`` views (Comware 5 or
+#: older, release not named) has these and no others
+_SHARED_DEFAULTS: dict[str, Any] = {
+    "net.logging_enabled": True,
+    "console_authentication": "none",
+    "vty_authentication": "password",
+}
+
+
+def _acls(config: str) -> dict[str, list[str]]:
+    """ACL number or name -> its rules (`acl number 2000`, `acl basic 2000`, `acl basic name X`)."""
+    acls: dict[str, list[str]] = {}
+    header = re.compile(r"^acl (?:ipv6 )?(?:number |basic |advanced |mac )?(?:name )?(\S+)(?: name (\S+))?")
+    for m, body in common.views(config, header):
+        rules = [x for x in body if x.startswith("rule ") and re.search(r"\b(permit|deny)\b", x)]
+        for key in filter(None, (m.group(1), m.group(2))):
+            acls.setdefault(key, []).extend(rules)
+    return acls
+
+
+def _permits_any(rule: str) -> bool:
+    """`rule 5 permit` / `rule 0 permit tcp destination …`: a permit rule that names no source."""
+    return bool(re.match(r"rule (\d+ )?permit\b", rule)) and not re.search(r"\bsource (?!any)", rule)
+
+
+def _login_lines(lines: list[tuple[re.Match[str], list[str]]], defaults: dict[str, Any]) -> list[str] | None:
+    """Login lines without per-user authentication: `authentication-mode none` (anonymous) or
+    `password` (one shared line password). A line without the keyword has the class default of
+    the version (console/AUX none, VTY password in Comware 5 and 7), or its line class's mode."""
+    console_default = defaults.get("console_authentication")
+    vty_default = defaults.get("vty_authentication")
+    classes = {
+        m.group(3).lower(): next((x.split()[1] for x in body if x.startswith("authentication-mode ")), None)
+        for m, body in lines
+        if m.group(2)
+    }
+    out: list[str] = []
+    seen_console = False
+    for m, body in lines:
+        if m.group(2):
+            continue
+        kind = m.group(3).lower()
+        name = f"{m.group(1)} {kind} {m.group(4).strip()}".strip()
+        mode = next((x.split()[1] for x in body if x.startswith("authentication-mode ")), None)
+        klass = "console" if kind in ("con", "console") else kind
+        seen_console = seen_console or klass in ("console", "aux")
+        mode = mode or classes.get(klass) or (vty_default if klass == "vty" else console_default)
+        if mode is None:
+            return None  # unknown version and no keyword: the line's authentication is unknown
+        if mode in ("none", "password"):
+            out.append(f"{name}（{'无认证' if mode == 'none' else '仅线路口令'}）")
+    if not seen_console:
+        mode = classes.get("console") or console_default
+        if mode is None:
+            return None
+        if mode in ("none", "password"):
+            out.append(f"console（配置中无控制台视图，缺省{'无认证' if mode == 'none' else '仅线路口令'}）")
+    return out
+
+
 def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None:
     config = common.command(evidence, CONFIG_COMMAND, "config")
     if config is None:
         problems.append(f"缺少 {CONFIG_COMMAND} 输出")
         return
     config = config.replace("\r", "")
-    ver = version(common.command(evidence, "display version") or "") or version(config)
-    defaults = dict(VENDOR.defaults_for(ver))
+    ver = (
+        version(common.command(evidence, "display version") or "")
+        or version(config)
+        or _syntax_version(config)
+    )
+    lines = common.views(config, _LINES)
+    vtys = [(m, body) for m, body in lines if m.group(3).lower() == "vty" and not m.group(2)]
+    complete = bool(vtys)
+    defaults = dict(VENDOR.defaults_for(ver)) if complete else {}
+    if complete and ver is None and re.search(r"^\s*user-interface (vty|aux|con)\b", config, re.M):
+        defaults = dict(_SHARED_DEFAULTS)
     if ver is None:
         problems.append("无法识别 Comware 软件版本，缺省值未知")
+    if not complete:
+        problems.append(common.FRAGMENT)
     users: dict[str, dict[str, Any]] = {}
-    for m, body in common.blocks(config, re.compile(r"^local-user (\S+)")):
+    for m, body in common.views(config, re.compile(r"^local-user (\S+)")):
         ptype = next((x.split()[1] for x in body if re.match(r"password (hash|cipher|simple) ", x)), None)
-        services = next((x.split()[1:] for x in body if x.startswith("service-type ")), [])
+        # one `service-type` line per service is as valid as one line with all of them
+        services = [s for x in body if x.startswith("service-type ") for s in x.split()[1:]]
         users[m.group(1)] = {"ptype": ptype, "services": services}
     facts["net.local_users"] = sorted(users)
-    facts["net.users_weak_password_type"] = sorted(
-        n for n, u in users.items() if u["ptype"] in ("cipher", "simple")
-    )
+    if users:  # no user: nothing to judge (the fact stays out, 待人工)
+        facts["net.users_weak_password_type"] = sorted(
+            n for n, u in users.items() if u["ptype"] in ("cipher", "simple")
+        )
     _password_control(config, facts, defaults)
-    vtys = common.blocks(config, re.compile(r"^(line|user-interface) vty \d+"))
-    facts["net.vty_idle_timeout_min"] = common.max_idle(vtys, "idle-timeout", 10.0)  # 10 min in 5 and 7
-    protocols: set[str] = set()
-    for _, body in vtys:
-        p = next((x.split()[-1] for x in body if x.startswith("protocol inbound")), None)
-        protocols.update(["telnet", "ssh"] if p in (None, "all") else [p])
+    common.weak_stored_passwords(
+        facts,
+        facts.get("net.users_weak_password_type", []),
+        common.cleartext_line_passwords(config),
+        bool(users) or bool(re.search(r"^\s*(set authentication password|super password) ", config, re.M)),
+    )
     if vtys:
+        facts["net.vty_idle_timeout_min"] = common.max_idle(vtys, "idle-timeout", 10.0)  # 10 min in 5 and 7
+        protocols: set[str] = set()
+        for _, body in vtys:
+            p = next((x.split()[-1] for x in body if x.startswith("protocol inbound")), None)
+            protocols.update(["telnet", "ssh"] if p in (None, "all") else [p])
         facts["net.vty_protocols"] = sorted(protocols)
-    vty_acl = bool(vtys) and all(any(re.match(r"acl (ipv6 )?\S+ inbound", x) for x in b) for _, b in vtys)
-    facts["net.vty_acl"] = vty_acl or bool(re.search(r"^\s*ssh server acl \d+", config, re.M))
+        anonymous = _login_lines(lines, defaults)
+        if anonymous is not None:
+            facts["net.anonymous_login_lines"] = anonymous
     _service(
         config,
         facts,
         "net.telnet_enabled",
-        r"^\s*telnet server enable",
-        r"^\s*undo telnet server enable",
+        r"(?i)^\s*telnet[- ]server enable",
+        r"(?i)^\s*undo telnet[- ]server enable",
         defaults,
     )
     _service(config, facts, "net.http_enabled", r"^\s*ip http enable", r"^\s*undo ip http enable", defaults)
     facts["net.ssh_enabled"] = bool(re.search(r"^\s*ssh server enable", config, re.M))  # off in 5 and 7
-    facts["net.ftp_enabled"] = bool(re.search(r"^\s*ftp server enable", config, re.M))  # off in 5 and 7
+    # Comware 5 prints " FTP server enable"
+    facts["net.ftp_enabled"] = bool(
+        re.search(r"^\s*ftp server enable", config, re.M | re.I)
+    )  # off in 5 and 7
+    acls = _acls(config)
+
+    def restricted(acl: str | None) -> bool:
+        return acl is not None and common.acl_restricts(acls.get(acl), _permits_any)
+
+    vty_acl = bool(vtys) and all(
+        any(restricted(a) for a in re.findall(r"^acl (?:ipv6 )?(\S+) inbound", "\n".join(b), re.M))
+        for _, b in vtys
+    )
+    # without a VTY ACL, every enabled server must be limited by a defined, restricting ACL of its own
+    servers = [s for s in ("ssh", "telnet") if facts.get(f"net.{s}_enabled")]
+    server_acl = bool(servers) and all(
+        restricted(next(iter(re.findall(rf"^\s*{s} server acl (\S+)", config, re.M)), None)) for s in servers
+    )
+    facts["net.vty_acl"] = vty_acl or server_acl
     cleartext_users = sorted(n for n, u in users.items() if {"telnet", "ftp", "http"} & set(u["services"]))
     facts["net.risky_services"] = [f"local-user {n} 明文服务类型" for n in cleartext_users]
-    facts.update(
-        common.snmp_facts(
-            [
-                m.group(2)
-                for m in re.finditer(
-                    r"^\s*snmp-agent community (read|write) (?:simple |cipher )?(\S+)", config, re.M
-                )
-            ]
-        )
-    )
-    facts["net.logging_enabled"] = not re.search(r"^\s*undo info-center enable", config, re.M)
+    if facts["net.ftp_enabled"]:
+        facts["net.risky_services"].append("ftp server")
+    facts.update(common.snmp_community_facts(snmp_communities(config)))
+    if re.search(r"^\s*undo info-center enable", config, re.M):
+        facts["net.logging_enabled"] = False
+    elif re.search(r"^\s*info-center enable", config, re.M) or "net.logging_enabled" in defaults:
+        facts["net.logging_enabled"] = True  # on unless disabled, in Comware 5 and 7
     facts["net.loghosts"] = re.findall(
         rf"^\s*info-center loghost (?:vpn-instance \S+ )?{common.IP}", config, re.M
     )
@@ -201,6 +326,41 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
     ports = common.unused_open_ports(interfaces(brief) if brief else None, config)
     if ports is not None:
         facts["net.unused_ports_open"] = ports
+    if not complete:
+        common.drop_absence(facts, _ABSENCE)
+
+
+def snmp_communities(config: str) -> list[tuple[str, str, str]]:
+    """(access, strength, value) of each `snmp-agent community [simple|cipher] read|write NAME`
+    (Comware 7 puts simple/cipher first, Comware 5 after read/write); ``$c$`` is reversible."""
+    out = []
+    pattern = r"^\s*snmp-agent community (?:(simple|cipher) )?(?:(read|write) )?(?:(simple|cipher) )?(\S+)"
+    for m in re.finditer(pattern, config, re.M):
+        form, access, value = m.group(1) or m.group(3), m.group(2) or "", m.group(4)
+        strength = common.REVERSIBLE if form == "cipher" or value.startswith("$c$") else common.PLAINTEXT
+        out.append((access, strength, value))
+    return out
+
+
+#: Comware secret forms: password/key values after hash/cipher/simple, $c$ reversible ciphertext and
+#: $h$ hashes wherever they stand, SNMP communities and SNMPv3 keys, RADIUS/HWTACACS keys
+SECRET_RULES = (
+    secret_rule(
+        "Comware 口令（hash/cipher/simple）", r"\bpassword (?:role \S+ )?(?:hash|cipher|simple) (\S+)"
+    ),
+    secret_rule("Comware 密文 $c$ / 散列 $h$", r"(\$[ch]\$\S+)"),
+    secret_rule(
+        "SNMP 团体字",
+        r"^\s*snmp-agent community (?:(?:simple|cipher) )?(?:(?:read|write) )?(?:(?:simple|cipher) )?(\S+)",
+    ),
+    secret_rule("SNMPv3 认证密钥", r"^\s*snmp-agent usm-user .*?\bauthentication-mode \S+ (\S+)"),
+    secret_rule("SNMPv3 加密密钥", r"^\s*snmp-agent usm-user .*?\bprivacy-mode \S+ (\S+)"),
+    secret_rule(
+        "RADIUS/HWTACACS 密钥",
+        r"^\s*key (?:authentication |accounting |authorization )?(?:cipher|simple) (\S+)",
+    ),
+    secret_rule("预共享密钥", r"\bpre-shared-key (?:cipher |simple )?(\S+)"),
+)
 
 
 VENDOR = Vendor(
@@ -242,7 +402,12 @@ VENDOR = Vendor(
     defaults={
         # Comware 5 (V5 command references, "telnet server enable" / "ip http enable"): the Telnet and
         # HTTP servers are on unless disabled. Password-control defaults are not assumed for V5.
-        5: {"net.telnet_enabled": True, "net.http_enabled": True},
+        # Console and AUX log in without authentication, VTYs with the line password.
+        5: {
+            "net.telnet_enabled": True,
+            "net.http_enabled": True,
+            **_SHARED_DEFAULTS,
+        },
         # Comware 7 (H3C 安全配置指导 "Login management", "Password control"): Telnet and HTTP are off
         # unless configured; with password control enabled: length 10, aging 90 days, history 4,
         # login-attempt 3.
@@ -253,10 +418,12 @@ VENDOR = Vendor(
             "net.password_max_age": 90,
             "net.password_history": 4,
             "net.lockout_attempts": 3,
+            **_SHARED_DEFAULTS,
         },
     },
     config_end_marker="return",
     cli_error_markers=ERRORS,
+    secret_rules=SECRET_RULES,
     config_mode=("system-view", "return"),
     config_global_indent=True,
 )

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from courtops.vendors import common
-from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor
+from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor, secret_rule
 
 PLATFORM = "ios"
 CONFIG_COMMAND = "show running-config"
@@ -119,9 +119,90 @@ def alarms(text: str) -> list[str] | None:
 
 
 # --------------------------------------------------------------------------- 等保 evidence
-def _vty(config: str, facts: Facts) -> set[str]:
+#: facts that rest on a line's absence: unknown in a fragment (a configuration without VTYs)
+_ABSENCE = (
+    "net.local_users",
+    "net.enable_password_cleartext",
+    "net.password_min_length",
+    "net.password_policy_enabled",
+    "net.lockout_attempts",
+    "net.ssh_enabled",
+    "net.ftp_enabled",
+    "net.http_enabled",
+    "net.risky_services",
+    "net.snmp_communities",
+    "net.snmp_community_strength",
+    "net.snmp_default_communities",
+    "net.loghosts",
+    "net.ntp_servers",
+    "net.timezone",
+)
+_LINE = re.compile(r"^line (con|aux|vty|tty|\d+)\s*([\d ]*)$")
+
+
+def _acls(config: str) -> dict[str, list[str]]:
+    """ACL number or name -> its permit/deny entries, each as ``standard|extended <entry>``."""
+    acls: dict[str, list[str]] = {}
+    for m in re.finditer(r"^access-list (\d+) (.*)$", config, re.M):
+        n = int(m.group(1))
+        kind = "standard" if n < 100 or 1300 <= n < 2000 else "extended"
+        acls.setdefault(m.group(1), []).append(f"{kind} {m.group(2)}")
+    for m, body in common.blocks(config, re.compile(r"^ip access-list (standard|extended) (\S+)")):
+        entries = [re.sub(r"^\d+ ", "", x) for x in body]
+        acls.setdefault(m.group(2), []).extend(
+            f"{m.group(1)} {x}" for x in entries if x.startswith(("permit", "deny"))
+        )
+    return acls
+
+
+def _permits_any(entry: str) -> bool:
+    """`permit any` (standard) or `permit tcp any …` (extended): any source is let in."""
+    words = entry.split()
+    if len(words) < 3 or words[1] != "permit":
+        return False
+    source = words[2] if words[0] == "standard" else (words[3] if len(words) > 3 else "any")
+    return source == "any" or (source == "0.0.0.0" and words[-1:] != ["0.0.0.0"])
+
+
+def _anonymous_lines(config: str, lines: list[tuple[re.Match[str], list[str]]]) -> list[str] | None:
+    """Lines that log in without a personal account: no login (console/AUX), `no login`, `login`
+    with the line password, or an AAA list ending in `none`. None when a referenced AAA list is not
+    defined (the method the line uses is unknown)."""
+    aaa = bool(re.search(r"^aaa new-model", config, re.M))
+    lists = {
+        m.group(1): m.group(2).split()
+        for m in re.finditer(r"^aaa authentication login (\S+) (.*)$", config, re.M)
+    }
+    out: list[str] = []
+    for m, body in lines:
+        name = f"line {m.group(1)} {m.group(2).strip()}".strip()
+        if "no login" in body:
+            out.append(f"{name}（no login，无认证）")
+            continue
+        if aaa:
+            ref = next((x.split()[2] for x in body if x.startswith("login authentication ")), "default")
+            methods = lists.get(ref)
+            if methods is None:
+                return None  # an unresolved list: what the line uses is unknown
+            if methods[-1] == "none":
+                out.append(f"{name}（AAA 列表 {ref} 以 none 结尾）")
+            continue
+        login = next((x for x in body if x == "login" or x.startswith("login ")), None)
+        if login is None and m.group(1) in ("con", "aux"):
+            out.append(f"{name}（未配置 login，无认证）")
+        elif login == "login" and any(x.startswith("password ") for x in body):
+            out.append(f"{name}（仅线路口令）")
+    return out
+
+
+def _vty(config: str, facts: Facts, ver: SoftwareVersion | None) -> set[str] | None:
+    """VTY facts; None when the configuration has no VTY (a fragment: a whole one always has)."""
     vtys = common.blocks(config, re.compile(r"^line vty \d+"))
-    facts["net.vty_idle_timeout_min"] = common.max_idle(vtys, "exec-timeout", 10.0)  # 10 min, every IOS
+    if not vtys:
+        return None
+    idle = [common.idle_minutes(body, "exec-timeout") for _, body in vtys]
+    if ver is not None or None not in idle:  # the 10-minute default only for a known release
+        facts["net.vty_idle_timeout_min"] = common.max_idle(vtys, "exec-timeout", 10.0)
     protocols: set[str] = set()
     explicit = True
     for _, body in vtys:
@@ -130,14 +211,47 @@ def _vty(config: str, facts: Facts) -> set[str]:
             explicit = False  # the default differs between IOS releases: no guess
             continue
         protocols.update(["telnet", "ssh"] if "all" in t else [p for p in t if p != "none"])
-    if vtys and explicit:
+    if explicit:
         facts["net.vty_protocols"] = sorted(protocols)
         facts["net.telnet_enabled"] = "telnet" in protocols
     elif "telnet" in protocols:
         facts["net.telnet_enabled"] = True
-    if vtys:
-        facts["net.vty_acl"] = all(any(re.match(r"access-class \S+ in", x) for x in b) for _, b in vtys)
-    return protocols
+    acls = _acls(config)
+    facts["net.vty_acl"] = all(
+        any(
+            common.acl_restricts(acls.get(a), _permits_any)
+            for a in re.findall(r"^access-class (\S+) in", "\n".join(b), re.M)
+        )
+        for _, b in vtys
+    )
+    return {p for _, b in vtys for x in b if x.startswith("transport input") for p in x.split()[2:]}
+
+
+def _line_passwords(config: str, lines: list[tuple[re.Match[str], list[str]]]) -> list[str]:
+    """Passwords kept in clear (or reversible) text: the enable password is at best type 7; a line
+    password is clear without `service password-encryption`."""
+    weak = []
+    if re.search(r"^enable password ", config, re.M):
+        weak.append("enable password（已隐藏）")
+    encrypted = bool(re.search(r"^service password-encryption", config, re.M))
+    for m, body in lines:
+        pw = next((x.split() for x in body if x.startswith("password ")), None)
+        if pw is None:
+            continue
+        if not encrypted and not (len(pw) > 2 and pw[1] in ("5", "7", "8", "9")):
+            weak.append(f"line {m.group(1)} {m.group(2).strip()} 明文口令（已隐藏）")
+    return weak
+
+
+def snmp_communities(config: str) -> list[tuple[str, str, str]]:
+    """(access, strength, value) of each `snmp-server community NAME [view V] [RO|RW]`: IOS keeps
+    community names in plain text."""
+    out = []
+    for m in re.finditer(r"^snmp-server community (\S+)(.*)$", config, re.M):
+        rw = re.search(r"\b(RO|RW)\b", m.group(2))
+        access = {"RO": "read", "RW": "write"}.get(rw.group(1) if rw else "", "read")
+        out.append((access, common.PLAINTEXT, m.group(1)))
+    return out
 
 
 def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None:
@@ -146,6 +260,12 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
         problems.append(f"缺少 {CONFIG_COMMAND} 输出")
         return
     config = config.replace("\r", "")
+    ver = version(common.command(evidence, "show version") or "") or version(config)
+    protocols = _vty(config, facts, ver)
+    complete = protocols is not None
+    if not complete:
+        problems.append(common.FRAGMENT)
+    defaults = VENDOR.defaults_for(ver) if complete else {}
     users = {}
     for m in re.finditer(r"^username (\S+)(.*)$", config, re.M):
         rest = m.group(2)
@@ -156,21 +276,39 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
         )
         users[m.group(1)] = kind
     facts["net.local_users"] = sorted(users)
-    facts["net.users_weak_password_type"] = sorted(n for n, k in users.items() if k == "password")
-    facts["net.enable_password_cleartext"] = bool(re.search(r"^enable password ", config, re.M))
+    if users:
+        facts["net.users_weak_password_type"] = sorted(n for n, k in users.items() if k == "password")
+    if re.search(r"^enable (password|secret) ", config, re.M):  # no enable line: nothing to judge
+        facts["net.enable_password_cleartext"] = bool(re.search(r"^enable password ", config, re.M))
+    lines = common.blocks(config, _LINE)
+    # the accounts are what L3-CES1-28 judges: an enable secret alone (no user) proves nothing of them
+    weak_lines = _line_passwords(config, lines)
+    common.weak_stored_passwords(
+        facts, facts.get("net.users_weak_password_type", []), weak_lines, bool(users) or bool(weak_lines)
+    )
+    if complete:
+        anonymous = _anonymous_lines(config, lines)
+        if anonymous is not None:
+            facts["net.anonymous_login_lines"] = anonymous
     minlen = re.search(r"^security passwords min-length (\d+)", config, re.M)
     facts["net.password_min_length"] = int(minlen.group(1)) if minlen else None
     facts["net.password_policy_enabled"] = minlen is not None
     facts["net.password_max_age"] = None
     block = re.search(r"^login block-for \d+ attempts (\d+) within \d+", config, re.M)
     facts["net.lockout_attempts"] = int(block.group(1)) if block else None
-    protocols = _vty(config, facts)
-    facts["net.ssh_enabled"] = bool(re.search(r"^ip ssh ", config, re.M) or "ssh" in protocols)
+    # SSH: `ip ssh …` settings or an explicit `transport input … ssh`. `transport input all` is not
+    # SSH: the server answers only once an RSA key exists, which the configuration does not show
+    # (unknown); with neither, SSH is not set up.
+    words = protocols or set()
+    if re.search(r"^ip ssh ", config, re.M) or "ssh" in words:
+        facts["net.ssh_enabled"] = True
+    elif "all" not in words:
+        facts["net.ssh_enabled"] = False
     if re.search(r"^no ip http server", config, re.M):
         facts["net.http_enabled"] = False
     elif re.search(r"^ip http server", config, re.M):
         facts["net.http_enabled"] = True
-    facts["net.ftp_enabled"] = bool(re.search(r"^ftp-server enable", config, re.M))
+    facts["net.ftp_enabled"] = bool(re.search(r"^ftp-server enable", config, re.M | re.I))
     facts["net.risky_services"] = [
         s
         for s, rx in (
@@ -178,12 +316,15 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
             ("service udp-small-servers", r"^service udp-small-servers"),
             ("ip finger", r"^(ip finger|service finger)"),
             ("ip http server", r"^ip http server"),
+            ("ftp-server enable", r"(?i)^ftp-server enable"),
         )
         if re.search(rx, config, re.M)
     ]
-    # the community name is the first word (an encrypted form does not exist on IOS)
-    facts.update(common.snmp_facts(re.findall(r"^snmp-server community (\S+)", config, re.M)))
-    facts["net.logging_enabled"] = not re.search(r"^no logging on", config, re.M)
+    facts.update(common.snmp_community_facts(snmp_communities(config)))
+    if re.search(r"^no logging on", config, re.M):
+        facts["net.logging_enabled"] = False
+    elif re.search(r"^logging on", config, re.M) or "net.logging_enabled" in defaults:
+        facts["net.logging_enabled"] = True  # logging is on unless `no logging on`, in every release
     facts["net.loghosts"] = re.findall(rf"^logging (?:host )?(?:vrf \S+ )?{common.IP}", config, re.M)
     facts["net.ntp_servers"] = re.findall(r"^ntp server (?:vrf \S+ )?(?:ip )?(\S+)", config, re.M)
     tz = re.search(r"^clock timezone (\S+)", config, re.M)
@@ -192,6 +333,29 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
     ports = common.unused_open_ports(interfaces(brief) if brief else None, config)
     if ports is not None:
         facts["net.unused_ports_open"] = ports
+    if not complete:
+        common.drop_absence(facts, _ABSENCE)
+
+
+#: IOS secret forms: password/secret of every type (0, 5, 7, 8, 9) on enable, username and lines,
+#: key-string, SNMP communities (also on `snmp-server host`) and SNMPv3 keys, ISAKMP pre-shared keys,
+#: TACACS+/RADIUS keys, NTP and OSPF authentication keys
+SECRET_RULES = (
+    secret_rule("IOS 口令/secret（类型 0/5/7/8/9）", r"\b(?:password|secret) (?:[0-9] )?(\S+)"),
+    secret_rule("key-string", r"\bkey-string (?:[0-9] )?(\S+)"),
+    secret_rule("SNMP 团体字", r"^snmp-server community (\S+)"),
+    secret_rule("SNMP 通知团体字", r"^snmp-server host \S+ (?:informs |traps )?(?:version (?:1|2c) )?(\S+)"),
+    secret_rule("SNMPv3 认证密钥", r"^snmp-server user .*?\bauth (?:md5|sha\S*) (\S+)"),
+    secret_rule("SNMPv3 加密密钥", r"^snmp-server user .*?\bpriv (?:des|3des|aes(?: \d+)?) (\S+)"),
+    secret_rule("ISAKMP 预共享密钥", r"^crypto isakmp key (?:[0-9] )?(\S+)"),
+    secret_rule("TACACS+/RADIUS 密钥", r"^(?:tacacs-server|radius-server)\b.*?\bkey (?:[0-9] )?(\S+)"),
+    secret_rule("TACACS+/RADIUS 服务器密钥", r"^\s+key (?:[0-9] )?(\S+)"),
+    secret_rule("预共享密钥", r"\bpre-shared-key (?:address \S+ (?:\S+ )?)?(?:key )?(?:[0-9] )?(\S+)"),
+    secret_rule(
+        "NTP/OSPF 认证密钥",
+        r"\b(?:authentication-key \d+ md5|message-digest-key \d+ md5|authentication-key) (?:[0-9] )?(\S+)",
+    ),
+)
 
 
 VENDOR = Vendor(
@@ -223,9 +387,10 @@ VENDOR = Vendor(
     alarms=alarms,
     extract=extract,
     # IOS 12, 15 and IOS XE 16/17 differ in the VTY transport default; none is assumed (the
-    # transport must be configured for a fact), so no release has defaults here yet.
-    defaults={},
+    # transport must be configured for a fact). Logging is on unless `no logging on` in all of them.
+    defaults={major: {"net.logging_enabled": True} for major in (12, 15, 16, 17)},
     config_end_marker="end",
     cli_error_markers=ERRORS,
+    secret_rules=SECRET_RULES,
     config_mode=("configure terminal", "end"),
 )

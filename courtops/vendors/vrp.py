@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from courtops.vendors import common
-from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor
+from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor, secret_rule
 
 PLATFORM = "vrp"
 CONFIG_COMMAND = "display current-configuration"
@@ -120,7 +120,29 @@ def http_server(text: str) -> bool | None:
 
 
 # --------------------------------------------------------------------------- 等保 evidence
-def _users(config: str, facts: Facts) -> None:
+#: facts that rest on a line's absence: unknown in a fragment (a configuration without VTYs)
+_ABSENCE = (
+    "net.local_users",
+    "net.password_policy_enabled",
+    "net.password_max_age",
+    "net.password_history",
+    "net.password_min_length",
+    "net.lockout_attempts",
+    "net.ssh_enabled",
+    "net.ftp_enabled",
+    "net.telnet_enabled",
+    "net.http_enabled",
+    "net.risky_services",
+    "net.snmp_communities",
+    "net.snmp_community_strength",
+    "net.snmp_default_communities",
+    "net.loghosts",
+    "net.ntp_servers",
+    "net.timezone",
+)
+
+
+def _users(config: str, facts: Facts) -> dict[str, dict[str, Any]]:
     users: dict[str, dict[str, Any]] = {}
     for m in re.finditer(r"^\s*local-user (\S+) (.*)$", config, re.M):
         name, rest = m.group(1), m.group(2)
@@ -129,12 +151,14 @@ def _users(config: str, facts: Facts) -> None:
         if pm:
             u["ptype"] = pm.group(1)
         sm = re.match(r"service-type (.*)", rest)
-        if sm:
-            u["services"] = sm.group(1).split()
+        if sm:  # one line per service or all on one line
+            u["services"] += sm.group(1).split()
     facts["net.local_users"] = sorted(users)
-    facts["net.users_weak_password_type"] = sorted(
-        n for n, u in users.items() if u["ptype"] in ("cipher", "simple")
-    )
+    if users:
+        facts["net.users_weak_password_type"] = sorted(
+            n for n, u in users.items() if u["ptype"] in ("cipher", "simple")
+        )
+    return users
 
 
 def _password_policy(config: str, facts: Facts) -> None:
@@ -159,21 +183,61 @@ def _password_policy(config: str, facts: Facts) -> None:
     facts["net.lockout_attempts"] = int(wrong.group(1)) if wrong else (int(block.group(1)) if block else None)
 
 
-def _vty(config: str, facts: Facts) -> None:
+_LINES = re.compile(r"^user-interface (con|console|aux|vty) (\d+)(?: (\d+))?", re.I)
+
+
+def _acls(config: str) -> dict[str, list[str]]:
+    """ACL number or name -> its rules (`acl number 2000`, `acl 2000`, `acl name X [3000]`)."""
+    acls: dict[str, list[str]] = {}
+    header = re.compile(r"^acl (?:ipv6 )?(?:number |name )?(\S+)(?: (\d+))?")
+    for m, body in common.views(config, header):
+        rules = [x for x in body if x.startswith("rule ") and re.search(r"\b(permit|deny)\b", x)]
+        for key in filter(None, (m.group(1), m.group(2))):
+            acls.setdefault(key, []).extend(rules)
+    return acls
+
+
+def _permits_any(rule: str) -> bool:
+    """`rule 5 permit` / `rule 5 permit ip`: a permit rule that names no source address."""
+    return bool(re.match(r"rule (\d+ )?permit\b", rule)) and not re.search(r"\bsource (?!any)", rule)
+
+
+def _vty(config: str, facts: Facts) -> bool:
+    """VTY facts; True when the configuration has its VTYs (a whole configuration always does)."""
+    lines = common.views(config, _LINES)
     # VTY 16-20 are reserved for NMS users; an unconfigured block of them is not a login path.
-    vtys = [
-        (m, body)
-        for m, body in common.blocks(config, re.compile(r"^user-interface vty (\d+)"))
-        if body or int(m.group(1)) < 16
-    ]
+    vtys = [(m, b) for m, b in lines if m.group(1).lower() == "vty" and (b or int(m.group(2)) < 16)]
+    if not vtys:  # no vty section at all (a fragment): no facts about remote login
+        return False
     facts["net.vty_idle_timeout_min"] = common.max_idle(vtys, "idle-timeout", 10.0)  # VRP default 10 min
     protocols: set[str] = set()
     for _, body in vtys:
         p = next((x.split()[-1] for x in body if x.startswith("protocol inbound")), None)
         protocols.update(["telnet", "ssh"] if p in (None, "all") else [p])
-    if vtys:  # no vty section at all (a fragment): no facts about remote login
-        facts["net.vty_protocols"] = sorted(protocols)
-        facts["net.vty_acl"] = all(any(re.match(r"acl (ipv6 )?\S+ inbound", x) for x in b) for _, b in vtys)
+    facts["net.vty_protocols"] = sorted(protocols)
+    acls = _acls(config)
+    facts["net.vty_acl"] = all(
+        any(
+            common.acl_restricts(acls.get(a), _permits_any)
+            for a in re.findall(r"^acl (?:ipv6 )?(\S+) inbound", "\n".join(b), re.M)
+        )
+        for _, b in vtys
+    )
+    # authentication-mode none: anonymous; password: one shared line password. A line without
+    # the keyword: its default differs between VRP releases, so the lines stay unresolved.
+    anonymous: list[str] | None = []
+    consoles = [(m, b) for m, b in lines if m.group(1).lower() in ("con", "console")]
+    for m, body in consoles + vtys + [(m, b) for m, b in lines if m.group(1).lower() == "aux"]:
+        mode = next((x.split()[1] for x in body if x.startswith("authentication-mode ")), None)
+        if mode is None or anonymous is None:
+            anonymous = None
+            continue
+        if mode in ("none", "password"):
+            name = " ".join(x for x in m.groups() if x)
+            anonymous.append(f"user-interface {name}（{'无认证' if mode == 'none' else '仅线路口令'}）")
+    if anonymous is not None and consoles:
+        facts["net.anonymous_login_lines"] = anonymous
+    return True
 
 
 def _switch(
@@ -191,16 +255,43 @@ def _switch(
         facts[name] = default
 
 
+#: defaults VRP 5 and VRP 8 share (a release whose VRP major is not printed still has these)
+_SHARED_DEFAULTS = {"net.logging_enabled": True}
+
+
+def snmp_communities(config: str) -> list[tuple[str, str, str]]:
+    """(access, strength, value) of each `snmp-agent community read|write [cipher] NAME`;
+    ``cipher`` and ``%^%#…%^%#`` / ``%$%$…%$%$`` are VRP's reversible encryption."""
+    out = []
+    for m in re.finditer(r"^\s*snmp-agent community (read|write) (cipher )?(\S+)", config, re.M):
+        value = m.group(3)
+        reversible = m.group(2) or value.startswith(("%^%#", "%$%$", "%@%@"))
+        out.append((m.group(1), common.REVERSIBLE if reversible else common.PLAINTEXT, value))
+    return out
+
+
 def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None:
     config = common.command(evidence, CONFIG_COMMAND, "config")
     if config is None:
         problems.append(f"缺少 {CONFIG_COMMAND} 输出")
         return
+    config = config.replace("\r", "")
     ver = version(common.command(evidence, "display version") or "") or version(config)
-    defaults = VENDOR.defaults_for(ver)
-    _users(config, facts)
+    complete = _vty(config, facts)
+    if not complete:
+        problems.append(common.FRAGMENT)
+    defaults = dict(VENDOR.defaults_for(ver)) if complete else {}
+    if complete and ver is None and re.search(r"^!Software Version V\d{3}R", config, re.M):
+        # a V100R–V800R release runs VRP 5 or VRP 8: what both share holds, nothing else
+        defaults = dict(_SHARED_DEFAULTS)
+    users = _users(config, facts)
     _password_policy(config, facts)
-    _vty(config, facts)
+    common.weak_stored_passwords(
+        facts,
+        facts.get("net.users_weak_password_type", []),
+        common.cleartext_line_passwords(config),
+        bool(users) or bool(re.search(r"^\s*(set authentication password|super password) ", config, re.M)),
+    )
 
     def status(cmd: str, parser: Any) -> bool | None:
         text = common.command(evidence, cmd)
@@ -211,8 +302,8 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
         "net.telnet_enabled",
         status("display telnet server status", telnet_server),
         config,
-        r"^\s*telnet server enable",
-        r"^\s*(undo telnet (server enable|server-source)|telnet server disable)",
+        r"(?i)^\s*telnet server enable",
+        r"(?i)^\s*(undo telnet (server enable|server-source)|telnet server disable)",
         defaults.get("net.telnet_enabled"),
     )
     ssh = status("display ssh server status", stelnet_server)
@@ -228,17 +319,17 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
         r"^\s*undo http server enable",
         defaults.get("net.http_enabled"),
     )
-    facts["net.ftp_enabled"] = bool(re.search(r"^\s*ftp (ipv6 )?server enable", config, re.M))
-    facts["net.risky_services"] = []
-    facts.update(
-        common.snmp_facts(
-            [
-                m.group(2)
-                for m in re.finditer(r"^\s*snmp-agent community (read|write) (?:cipher )?(\S+)", config, re.M)
-            ]
-        )
-    )
-    facts["net.logging_enabled"] = not re.search(r"^\s*undo info-center enable", config, re.M)
+    # VRP 5 prints " FTP server enable"; the FTP server is off unless enabled (VRP 5 and 8)
+    facts["net.ftp_enabled"] = bool(re.search(r"^\s*ftp (ipv6 )?server enable", config, re.M | re.I))
+    cleartext_users = sorted(n for n, u in users.items() if {"telnet", "ftp", "http"} & set(u["services"]))
+    facts["net.risky_services"] = [f"local-user {n} 明文服务类型" for n in cleartext_users]
+    if facts["net.ftp_enabled"]:
+        facts["net.risky_services"].append("ftp server")
+    facts.update(common.snmp_community_facts(snmp_communities(config)))
+    if re.search(r"^\s*undo info-center enable", config, re.M):
+        facts["net.logging_enabled"] = False
+    elif re.search(r"^\s*info-center enable", config, re.M) or "net.logging_enabled" in defaults:
+        facts["net.logging_enabled"] = True  # the information center is on unless disabled
     facts["net.loghosts"] = re.findall(rf"^\s*info-center loghost (?:source \S+ )?{common.IP}", config, re.M)
     facts["net.ntp_servers"] = re.findall(
         rf"^\s*ntp-service unicast-server (?:ipv6 )?{common.IP}", config, re.M
@@ -249,6 +340,36 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
     ports = common.unused_open_ports(interfaces(brief) if brief else None, config)
     if ports is not None:
         facts["net.unused_ports_open"] = ports
+    if not complete:
+        common.drop_absence(facts, _ABSENCE)
+        # what the status commands answered is evidence whatever the configuration lacks
+        for fact, cmd, parser in (
+            ("net.telnet_enabled", "display telnet server status", telnet_server),
+            ("net.ssh_enabled", "display ssh server status", stelnet_server),
+            ("net.http_enabled", "display http server", http_server),
+        ):
+            answer = status(cmd, parser)
+            if answer is not None:
+                facts[fact] = answer
+
+
+#: VRP secret forms: password simple/cipher/irreversible-cipher values, %^%#…%^%# (and %$%$, %@%@)
+#: ciphertext wherever it stands, SNMP communities and SNMPv3 keys, RADIUS/HWTACACS shared keys
+SECRET_RULES = (
+    secret_rule(
+        "VRP 口令（simple/cipher/irreversible-cipher）",
+        r"\bpassword (?:irreversible-cipher|cipher|simple) (\S+)",
+    ),
+    secret_rule("VRP 可逆密文 %^%#", r"(%\^%#.*?%\^%#|%\$%\$.*?%\$%\$|%@%@.*?%@%@)"),
+    secret_rule("SNMP 团体字", r"^\s*snmp-agent community (?:read|write) (?:cipher |simple )?(\S+)"),
+    secret_rule("SNMPv3 认证/加密密钥", r"^\s*snmp-agent usm-user .*?-mode \S+ (?:cipher |simple )?(\S+)"),
+    secret_rule("共享密钥", r"\bshared-key (?:cipher |simple )?(\S+)"),
+    secret_rule("预共享密钥", r"\bpre-shared-key (?:cipher |simple )?(\S+)"),
+    secret_rule(
+        "认证密钥",
+        r"\bauthentication-key (?:\d+ )?(?:md5 |hmac-sha256 |sha256 )?(?:cipher |plain |simple )(\S+)",
+    ),
+)
 
 
 VENDOR = Vendor(
@@ -298,11 +419,13 @@ VENDOR = Vendor(
     defaults={
         # VRP 5: Telnet's default changed between releases (on before V200R010, off after), and the
         # HTTP server's differs by product line: no default is assumed.
-        5: {},
+        # The information center is on unless disabled (VRP 5 and 8).
+        5: {"net.logging_enabled": True},
         # VRP 8 (CloudEngine, NE): the Telnet server is off unless configured.
-        8: {"net.telnet_enabled": False},
+        8: {"net.telnet_enabled": False, "net.logging_enabled": True},
     },
     config_end_marker="return",
     cli_error_markers=ERRORS,
+    secret_rules=SECRET_RULES,
     config_mode=("system-view", "return"),
 )
