@@ -86,7 +86,7 @@ def test_check_mode_writes_no_incident_and_no_export(lab: Lab, tmp_path: Path) -
         assert any(i["closed_at"] is None for i in before)
         # a later state the check run would change: close every incident by hand
         for incident in store.incidents(open_only=True):
-            store.update_incident(incident.id, closed_at=1.0)
+            store.update_incident(incident.id, closed_at=time.time())  # steps are one-way and in order
         before = [vars(i) for i in store.incidents()]
     checked = inspect(lab, tmp_path, "--check")
     assert checked["rc"] == 0, checked["stderr"][-2000:]

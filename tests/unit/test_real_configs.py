@@ -122,18 +122,6 @@ def test_known_gaps_name_a_rule() -> None:
     assert all(len(g) > 10 for g in gaps)
 
 
-def test_sources_list_exactly_the_files_present() -> None:
-    table = (CORPUS / "SOURCES.md").read_text(encoding="utf-8").split("\n## ")[0]
-    listed = re.findall(r"^\| `([^`]+)`", table, re.M)
-    present = sorted(
-        f"{d.name}/{p.name}"
-        for d in CORPUS.iterdir()
-        if d.is_dir() and d.name != "expected"
-        for p in d.iterdir()
-    )
-    assert sorted(listed) == present
-
-
 # --------------------------------------------------------------------------- empty-set property
 def _universal_checks() -> list[Any]:
     cat = catalogue.default()
