@@ -278,3 +278,48 @@ def weak_stored_passwords(facts: Facts, weak_users: list[str], cleartext: list[s
     configuration keeps no password at all: nothing to judge, 待人工)."""
     if stored:
         facts["net.weak_stored_passwords"] = [f"local-user {n}" for n in weak_users] + cleartext
+
+
+# --------------------------------------------------------------------------- cleartext protocols
+#: the service facts whose state says whether a cleartext management protocol is on, and the
+#: protocol's name in ``net.cleartext_management_protocols`` (the names controls/thresholds.yml
+#: lists in ``dengbao_net_cleartext_protocols``)
+_CLEARTEXT_SERVICES = (
+    ("net.telnet_enabled", "telnet"),
+    ("net.http_enabled", "http"),
+    ("net.ftp_enabled", "ftp"),
+)
+SNMP_V1_V2C = "snmpv1/v2c"
+
+
+def cleartext_protocols(facts: Facts, problems: list[str], shown: Iterable[str] = ()) -> None:
+    """``net.cleartext_management_protocols``: every cleartext management protocol the device has on
+    (Telnet, HTTP, FTP servers; SNMPv1/v2c, which a community name enables), plus ``shown``: what
+    the vendor's configuration shows besides (an IOS FTP/TFTP client or TFTP server).
+
+    Computed from the facts already extracted (after a fragment's absence facts are dropped), so a
+    default holds only for a known release. With every state known the set is exact (empty: none
+    on). With some state unknown and none known on, the fact stays out (待人工). With some unknown
+    and another protocol known on, the item is not 符合 whatever the unknown states are; the
+    unknown protocols are then counted with the known ones (and named in ``problems``), so that a
+    court's narrowed threshold list can never pass on a state nobody has seen."""
+    on = set(shown)
+    unknown = []
+    for fact, name in _CLEARTEXT_SERVICES:
+        state = facts.get(fact)
+        if state is True:
+            on.add(name)
+        elif state is not False:
+            unknown.append(name)
+    communities = facts.get("net.snmp_communities")
+    if isinstance(communities, list):
+        if communities:
+            on.add(SNMP_V1_V2C)
+    else:
+        unknown.append(SNMP_V1_V2C)
+    if unknown:
+        known = f"；已知启用：{'、'.join(sorted(on))}，未知者按启用计" if on else ""
+        problems.append(f"明文管理协议状态未知：{'、'.join(unknown)}{known}")
+        if not on:
+            return
+    facts["net.cleartext_management_protocols"] = sorted(on | set(unknown))

@@ -328,6 +328,7 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
         facts["net.unused_ports_open"] = ports
     if not complete:
         common.drop_absence(facts, _ABSENCE)
+    common.cleartext_protocols(facts, problems)
 
 
 def snmp_communities(config: str) -> list[tuple[str, str, str]]:

@@ -335,6 +335,14 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
         facts["net.unused_ports_open"] = ports
     if not complete:
         common.drop_absence(facts, _ABSENCE)
+    # besides the servers: `ip ftp username|password` sets up the FTP client that copies
+    # configurations and images with its password in clear; `tftp-server` serves files over TFTP
+    shown = [
+        name
+        for name, rx in (("ftp-client", r"^ip ftp (username|password) "), ("tftp", r"^tftp-server "))
+        if re.search(rx, config, re.M)
+    ]
+    common.cleartext_protocols(facts, problems, shown)
 
 
 #: IOS secret forms: password/secret of every type (0, 5, 7, 8, 9) on enable, username and lines,

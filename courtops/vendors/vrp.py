@@ -351,6 +351,7 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
             answer = status(cmd, parser)
             if answer is not None:
                 facts[fact] = answer
+    common.cleartext_protocols(facts, problems)
 
 
 #: VRP secret forms: password simple/cipher/irreversible-cipher values, %^%#…%^%# (and %$%$, %@%@)

@@ -200,6 +200,117 @@ def test_ios_transport_input_all_is_not_ssh() -> None:
     )
 
 
+# --------------------------------------------------------------------------- L3-CES1-27 / L3-CNS1-07 cleartext
+TRANSPORT_ITEMS = ("L3-CES1-27", "L3-CNS1-07")
+VRP_OFF = "undo telnet server enable\nundo http server enable"
+COMWARE5 = """\
+#
+ version 5.20, Release 2220P02
+#
+ sysname FY-CMW5
+{top}
+#
+user-interface vty 0 4
+ authentication-mode scheme
+ protocol inbound ssh
+#
+return
+"""
+IOS_OFF = "no ip http server\nip http secure-server"
+
+
+def _transport(platform: str, text: str) -> tuple[list[str] | None, set[str]]:
+    """The cleartext protocol set and the verdicts of both transport items."""
+    return (
+        _facts(platform, text).get("net.cleartext_management_protocols"),
+        {_verdict(platform, text, item) for item in TRANSPORT_ITEMS},
+    )
+
+
+@pytest.mark.parametrize(
+    ("top", "protocols", "verdict"),
+    [
+        (VRP_OFF, [], "符合"),
+        (VRP_OFF + "\n FTP server enable", ["ftp"], "不符合"),  # VRP 5 prints it in capitals
+        (VRP_OFF + "\nftp server enable", ["ftp"], "不符合"),
+        ("telnet server enable\nundo http server enable", ["telnet"], "不符合"),
+        (VRP_OFF + "\nsnmp-agent community read cipher %^%#constructed%^%#", ["snmpv1/v2c"], "不符合"),
+        # Telnet and HTTP unknown (no line, a VRP 5 release has no default), FTP on: not 符合, and
+        # the unknown ones are counted too so a narrowed threshold cannot pass on them
+        (" FTP server enable", ["ftp", "http", "telnet"], "不符合"),
+        ("", None, "待人工"),  # nothing on, Telnet and HTTP unknown: no fact
+    ],
+)
+def test_vrp_cleartext_management_protocols(top: str, protocols: list[str] | None, verdict: str) -> None:
+    assert _transport("vrp", _vrp(top=top)) == (protocols, {verdict})
+
+
+@pytest.mark.parametrize(
+    ("text", "protocols", "verdict"),
+    [
+        (COMWARE.format(top="", con="scheme", vty="scheme", vty_acl=""), [], "符合"),  # Comware 7 defaults: off
+        (COMWARE.format(top="ftp server enable", con="scheme", vty="scheme", vty_acl=""), ["ftp"], "不符合"),
+        (COMWARE.format(top="telnet server enable", con="scheme", vty="scheme", vty_acl=""), ["telnet"], "不符合"),
+        (COMWARE5.format(top=" undo telnet server enable\n undo ip http enable"), [], "符合"),
+        (COMWARE5.format(top=" FTP server enable\n undo telnet server enable\n undo ip http enable"), ["ftp"], "不符合"),
+        # Comware 5 defaults: Telnet and HTTP on unless disabled
+        (COMWARE5.format(top=""), ["http", "telnet"], "不符合"),
+    ],
+)  # fmt: skip
+def test_comware_cleartext_management_protocols(text: str, protocols: list[str], verdict: str) -> None:
+    assert _transport("comware", text) == (protocols, {verdict})
+
+
+@pytest.mark.parametrize(
+    ("top", "protocols", "verdict"),
+    [
+        (IOS_OFF, [], "符合"),  # HTTPS only
+        (IOS_OFF + "\nftp-server enable", ["ftp"], "不符合"),
+        (IOS_OFF + "\nFTP-SERVER ENABLE", ["ftp"], "不符合"),
+        (IOS_OFF + "\nip ftp username backup\nip ftp password 7 0822455D0A16", ["ftp-client"], "不符合"),
+        (IOS_OFF + "\nip ftp source-interface Vlan2", [], "符合"),  # the source address only: no credential
+        (IOS_OFF + "\ntftp-server flash:image.bin", ["tftp"], "不符合"),
+        ("ip http server", ["http"], "不符合"),
+        (IOS_OFF + "\nsnmp-server community Constructed1 RO", ["snmpv1/v2c"], "不符合"),
+        ("", None, "待人工"),  # the HTTP server's default differs between IOS releases
+    ],
+)
+def test_ios_cleartext_management_protocols(top: str, protocols: list[str] | None, verdict: str) -> None:
+    text = IOS.format(top=top, con=" login local", vty=" login local")
+    assert _transport("ios", text) == (protocols, {verdict})
+
+
+def test_ios_telnet_on_the_vty_is_a_cleartext_protocol() -> None:
+    text = IOS.format(top=IOS_OFF, con=" login local", vty=" login local").replace(
+        "transport input ssh", "transport input telnet ssh"
+    )
+    assert _transport("ios", text) == (["telnet"], {"不符合"})
+
+
+def test_ios_ftp_client_password_never_becomes_a_fact() -> None:
+    text = IOS.format(top="ip ftp password Secr3tFtp", con=" login local", vty=" login local")
+    facts, problems, _ = evidence.extract("ios", {"commands": {"show running-config": text}})
+    assert "ftp-client" in facts["net.cleartext_management_protocols"]
+    assert "Secr3tFtp" not in repr(facts) + repr(problems)
+
+
+def test_a_narrowed_threshold_does_not_pass_on_unknown_states() -> None:
+    """A court that accepts FTP (drops it from the list) still gets no 符合 while Telnet is unknown."""
+    narrowed = {"dengbao_net_cleartext_protocols": ["telnet", "http", "snmpv1/v2c"]}
+    ev = {"commands": {"display current-configuration": _vrp(top=" FTP server enable")}}
+    found = {f.control_id: f for f in evaluator.evaluate_host(catalogue.default(), "h", "vrp", ev, narrowed)}
+    assert found["L3-CES1-27"].verdict == "不符合"
+    ev = {"commands": {"display current-configuration": _vrp(top=VRP_OFF + "\n FTP server enable")}}
+    found = {f.control_id: f for f in evaluator.evaluate_host(catalogue.default(), "h", "vrp", ev, narrowed)}
+    assert found["L3-CES1-27"].verdict == "符合"  # every state known: FTP is what the court accepted
+
+
+def test_the_cleartext_threshold_is_a_typed_list() -> None:
+    cat = catalogue.default()
+    assert cat.threshold_errors({"dengbao_net_cleartext_protocols": "telnet,ftp"})
+    assert not cat.threshold_errors({"dengbao_net_cleartext_protocols": ["telnet", "ftp"]})
+
+
 # --------------------------------------------------------------------------- L3-CES1-28 stored passwords
 @pytest.mark.parametrize(
     ("top", "vty", "weak"),
