@@ -173,10 +173,11 @@ class SecretRule:
         return mask_text(text, (self,), key)
 
 
-def secret_rule(name: str, pattern: str, group: int | str = 1) -> SecretRule:
+def secret_rule(name: str, pattern: str, group: int | str = 1, hint: str | None = None) -> SecretRule:
     """A configuration-text rule as vendor modules write them: matched line by line (``re.M``), the
-    secret in group ``group`` (1 unless said)."""
-    return SecretRule(name, pattern, flags=re.M, group=group)
+    secret in group ``group`` (1 unless said). ``hint``: a cheap pattern found wherever the rule can
+    match (case-insensitive); with every rule hinted, text without any hint is returned at once."""
+    return SecretRule(name, pattern, flags=re.M, group=group, hint=hint)
 
 
 def hidden(kind: str) -> str:
