@@ -17,23 +17,24 @@ export, reports, backups, the recorder's error file):
 Rules are per platform: :func:`rules_for` returns the generic rules (private keys, crypt hashes,
 ``password=`` values, URL credentials) plus the platform's own.
 
-**Vendor modules extend it.** A module ``courtops/vendors/<name>.py`` that exposes
-``secret_rules: list[SecretRule]`` contributes them for the platform of the same name (``vrp``,
-``comware``, ``ios``), or for every platform listed in its ``PLATFORMS`` (or ``platforms``) tuple.
-Each rule's pattern must have a named group ``secret``: that group is replaced, the rest of the
-match is kept. Example (IOS)::
+**Network vendors are part of it.** ``rules_for("vrp")`` (``comware``, ``ios``, or an extra vendor's
+platform) adds ``courtops.vendors.get(platform).secret_rules``; ``rules_for(None)`` adds every vendor's.
+The vendor modules build their rules with :func:`secret_rule` (matched line by line, the secret in a
+numbered group) and ``Vendor.mask`` is :func:`mask_text` with them: one engine, one set of forms
+wherever courtops writes text down. Example (IOS)::
 
-    secret_rules = [
-        SecretRule("ios.community", r"^(\\s*snmp-server community )(?P<secret>\\S+)", flags=re.M),
-    ]
+    SECRET_RULES = (secret_rule("SNMP 团体字", r"^snmp-server community (\\S+)"),)
+
+:func:`mask_text` matches every rule on the original text and merges overlapping secrets into one
+replacement; with a ``key`` the replacement carries a keyed fingerprint (for backup diffs).
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+import hashlib
+import hmac
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from functools import lru_cache
@@ -114,7 +115,11 @@ def _is_secret_field(key: str, patterns: tuple[str, ...]) -> bool:
 
 @dataclass(frozen=True)
 class SecretRule:
-    """One value pattern: ``pattern``'s named group ``secret`` is replaced by ``replacement``.
+    """One value pattern: the pattern's secret group is replaced by ``replacement``.
+
+    The secret group is the named group ``secret`` (the default) or the group numbered or named by
+    ``group`` — the vendor modules' rules (``secret_rule``) give a number, so their regexes stay as
+    the vendor documentation writes the line.
 
     ``keep_keys``: lower-case names (the pattern's named group ``key``) whose value is policy
     evidence, not a secret (e.g. secedit's ``ClearTextPassword = 0``): left as they are.
@@ -125,6 +130,7 @@ class SecretRule:
     replacement: str = HIDDEN
     keep_keys: frozenset[str] = field(default_factory=frozenset)
     hint: re.Pattern[str] | None = None
+    group: int | str = "secret"
 
     def __init__(
         self,
@@ -134,33 +140,44 @@ class SecretRule:
         keep_keys: Iterable[str] = (),
         flags: int = 0,
         hint: str | None = None,
+        group: int | str = "secret",
     ) -> None:
         compiled = re.compile(pattern, flags) if isinstance(pattern, str) else pattern
-        if "secret" not in compiled.groupindex:
-            raise ValueError(f"secret rule {name}: the pattern has no (?P<secret>…) group")
+        if isinstance(group, str) and group not in compiled.groupindex:
+            raise ValueError(f"secret rule {name}: the pattern has no (?P<{group}>…) group")
+        if isinstance(group, int) and not 0 < group <= compiled.groups:
+            raise ValueError(f"secret rule {name}: the pattern has no group {group} to hold the secret")
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "pattern", compiled)
         object.__setattr__(self, "replacement", replacement)
         object.__setattr__(self, "keep_keys", frozenset(k.lower() for k in keep_keys))
         # a cheap test that matches wherever the rule can: most text holds no secret at all
         object.__setattr__(self, "hint", re.compile(hint, re.I) if hint else None)
+        object.__setattr__(self, "group", group)
 
-    def apply(self, text: str) -> str:
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Where the secrets this rule finds in ``text`` are (start, end); empty values hide nothing."""
         if self.hint is not None and not self.hint.search(text):
-            return text
-        return self.pattern.sub(self._replace, text)
+            return
+        for m in self.pattern.finditer(text):
+            if self.keep_keys and "key" in self.pattern.groupindex:
+                key = (m.group("key") or "").strip("\"' ").lower()
+                if key in self.keep_keys:
+                    continue
+            start, end = m.span(self.group)
+            if start >= 0 and start != end:  # an empty value hides nothing ("未配置" elsewhere)
+                yield start, end
 
-    def _replace(self, m: re.Match[str]) -> str:
-        if self.keep_keys and "key" in self.pattern.groupindex:
-            key = (m.group("key") or "").strip("\"' ").lower()
-            if key in self.keep_keys:
-                return m.group(0)
-        start, end = m.span("secret")
-        if start < 0 or start == end:  # an empty value hides nothing (and says so: "未配置" elsewhere)
-            return m.group(0)
-        base = m.start(0)
-        whole = m.group(0)
-        return whole[: start - base] + self.replacement + whole[end - base :]
+    def apply(self, text: str, key: bytes | None = None) -> str:
+        """``text`` with this rule's secrets replaced (``mask_text`` with this rule alone)."""
+        return mask_text(text, (self,), key)
+
+
+def secret_rule(name: str, pattern: str, group: int | str = 1, hint: str | None = None) -> SecretRule:
+    """A configuration-text rule as vendor modules write them: matched line by line (``re.M``), the
+    secret in group ``group`` (1 unless said). ``hint``: a cheap pattern found wherever the rule can
+    match (case-insensitive); with every rule hinted, text without any hint is returned at once."""
+    return SecretRule(name, pattern, flags=re.M, group=group, hint=hint)
 
 
 def hidden(kind: str) -> str:
@@ -234,9 +251,11 @@ GENERIC_RULES: list[SecretRule] = [
 LINUX_RULES: list[SecretRule] = [
     # /etc/shadow and gshadow lines: the hash field, whatever its scheme (DES crypt has no $id$);
     # the lock prefix (! or *) is kept, it is evidence (locked account).
+    # The $id$ scheme prefix stays outside the secret (as crypt.hash keeps it): all rules are matched
+    # on the same text, so both must agree on where the hash begins.
     SecretRule(
         "shadow.hash",
-        r"^([a-z_][a-z0-9_.-]*\$?:[!*]*)(?P<secret>(?!x:)[^:!*\s][^:\s]*)(:\d*:\d*:\d*:)",
+        r"^([a-z_][a-z0-9_.-]*\$?:[!*]*(?:\$[A-Za-z0-9]{1,4}\$)?)(?P<secret>(?!x:)[^:!*\s][^:\s]*)(:\d*:\d*:\d*:)",
         hidden("hash"),
         flags=re.M,
         hint=r":\d*:\d*:\d*:",
@@ -325,28 +344,25 @@ _PLATFORM_RULES: dict[str, list[SecretRule]] = {
 
 
 def _vendor_modules() -> list[Any]:
-    """Every importable courtops.vendors.* module (none yet is fine: the generic rules still apply)."""
-    try:
-        package = importlib.import_module("courtops.vendors")
-    except ImportError:
-        return []
-    modules = []
-    for info in pkgutil.iter_modules(getattr(package, "__path__", [])):
-        try:
-            modules.append(importlib.import_module(f"courtops.vendors.{info.name}"))
-        except ImportError:
-            continue
-    return modules
+    """Every network vendor of the registry (``courtops.vendors``: the built-in VRP, Comware and IOS
+    modules and any extra vendor on ``COURTOPS_VENDOR_PATH``), each with its ``secret_rules``.
+
+    Imported here, not at the top: ``courtops.vendors.base`` builds its rules with this module.
+    """
+    from courtops import vendors
+
+    return list(vendors.registry().values())
 
 
 def _vendor_rules(platform: str | None) -> list[SecretRule]:
+    """The secret rules of the vendor of ``platform`` (``None``: every vendor's)."""
     rules: list[SecretRule] = []
-    for module in _vendor_modules():
-        own = getattr(module, "secret_rules", None)
+    for source in _vendor_modules():
+        own = getattr(source, "secret_rules", None)
         if not own:
             continue
-        names = {module.__name__.rsplit(".", 1)[-1]}
-        names.update(getattr(module, "PLATFORMS", None) or getattr(module, "platforms", None) or ())
+        names = {getattr(source, "platform", None) or getattr(source, "__name__", "").rsplit(".", 1)[-1]}
+        names.update(getattr(source, "PLATFORMS", None) or getattr(source, "platforms", None) or ())
         if platform is None or platform in names:
             rules.extend(own)
     return rules
@@ -379,8 +395,16 @@ def _any_hint(rules: Sequence[SecretRule]) -> re.Pattern[str] | None:
     return _ANY_HINT[key]
 
 
-def mask_text(text: str, rules: Iterable[SecretRule] | None = None) -> str:
-    """``text`` with every secret the rules find replaced; everything else kept."""
+def mask_text(text: str, rules: Iterable[SecretRule] | None = None, key: bytes | None = None) -> str:
+    """``text`` with every secret the rules find replaced; everything else kept.
+
+    Every rule is matched on the original text and overlapping secrets are merged into one
+    replacement (two rules finding parts of one ciphertext hide all of it, once). The replacement is
+    the rule's (``（已隐藏）`` or a class such as ``（已隐藏:hash）``) of the secret that starts first.
+    With ``key`` (the backup work's local secret) the replacement also carries an HMAC-SHA256
+    fingerprint, ``（已隐藏:1a2b3c4d）`` / ``（已隐藏:hash:1a2b3c4d）``: a diff of two backups shows
+    that a secret changed, and nobody without the key can test a guess against it.
+    """
     if rules is None:
         rules = _rules_for(None)
     ruleset = rules if isinstance(rules, list | tuple) else tuple(rules)
@@ -389,9 +413,29 @@ def mask_text(text: str, rules: Iterable[SecretRule] | None = None) -> str:
     quick = _any_hint(ruleset)
     if quick is not None and not quick.search(text):  # the usual case: nothing secret-like at all
         return text
-    for rule in ruleset:
-        text = rule.apply(text)
-    return text
+    found = sorted((start, end, rule.replacement) for rule in ruleset for start, end in rule.spans(text))
+    if not found:
+        return text
+    merged: list[list[Any]] = []
+    for start, end, replacement in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, replacement])
+    out: list[str] = []
+    last = 0
+    for start, end, replacement in merged:
+        out += [text[last:start], _fingerprinted(replacement, text[start:end], key)]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _fingerprinted(replacement: str, value: str, key: bytes | None) -> str:
+    if key is None:
+        return replacement
+    digest = hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:8]
+    return f"{replacement[:-1]}:{digest}）" if replacement != HIDDEN else f"（已隐藏:{digest}）"
 
 
 def mask_value(

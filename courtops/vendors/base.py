@@ -11,12 +11,25 @@ exception and never a value that would read as healthy or compliant.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
+
+# One secret engine for the whole project: the vendor modules build their rules with it, Vendor.mask
+# delegates to it, and courtops.secrets.rules_for(platform) includes every vendor's secret_rules.
+from courtops.secrets import HIDDEN, SecretRule, mask_text, secret_rule
+
+__all__ = [
+    "HIDDEN",
+    "Facts",
+    "Interface",
+    "SecretRule",
+    "SoftwareVersion",
+    "Vendor",
+    "mask_text",
+    "secret_rule",
+]
 
 Facts = dict[str, Any]
 #: ``extract(evidence, facts, problems)``: fills ``net.*`` facts from ``{"commands": {cmd: text}}``.
@@ -39,57 +52,6 @@ class SoftwareVersion:
 
     major: int
     text: str  # as printed, e.g. "7.1.070, Release 6616P01" or "5.170 (V200R019C10SPC500)"
-
-
-@dataclass(frozen=True)
-class SecretRule:
-    """One secret form in configuration text, as plain data: ``pattern`` (matched with re.M on the
-    whole text, every occurrence) and ``group``, the number of the group that holds the secret
-    value. Masking replaces that group only, so the rest of the line stays (a diff still shows which
-    password line changed). ``name`` says what the secret is (SNMP community, IOS type 7 …)."""
-
-    name: str
-    pattern: re.Pattern[str]
-    group: int = 1
-
-
-#: what replaces a secret value in stored text, facts and findings
-HIDDEN = "（已隐藏）"
-
-
-def secret_rule(name: str, pattern: str, group: int = 1) -> SecretRule:
-    return SecretRule(name, re.compile(pattern, re.M), group)
-
-
-def mask_text(text: str, rules: Iterable[SecretRule], key: bytes | None = None) -> str:
-    """``text`` with the secret group of every rule's every match replaced. Without ``key`` the
-    replacement is ``（已隐藏）``; with a key (the backup work's local secret) it is
-    ``（已隐藏:xxxxxxxx）``, an HMAC-SHA256 fingerprint that changes when the secret changes without
-    letting anyone test a guess who does not hold the key. Overlapping matches are merged."""
-    spans: list[tuple[int, int]] = []
-    for rule in rules:
-        for m in rule.pattern.finditer(text):
-            if m.group(rule.group):
-                spans.append(m.span(rule.group))
-    if not spans:
-        return text
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    out, last = [], 0
-    for start, end in merged:
-        value = text[start:end]
-        if key is None:
-            shown = HIDDEN
-        else:
-            shown = f"（已隐藏:{hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:8]}）"
-        out += [text[last:start], shown]
-        last = end
-    out.append(text[last:])
-    return "".join(out)
 
 
 def _unknown_version(text: str) -> SoftwareVersion | None:
@@ -180,7 +142,8 @@ class Vendor:
     #: empty until the backup work declares them
     volatile_lines: tuple[re.Pattern[str], ...] = ()
     #: the vendor's secret forms (passwords, keys, communities, ciphertext and hashes), masked with
-    #: ``mask_text`` before configuration text is stored as evidence or as a backup
+    #: ``courtops.secrets.mask_text``; ``courtops.secrets.rules_for(platform)`` includes them, so the
+    #: recorder, the evaluator and the dengbao action apply them to everything this vendor returns
     secret_rules: tuple[SecretRule, ...] = ()
     #: (enter, leave) configuration mode: ("system-view", "return"), ("configure terminal", "end")
     config_mode: tuple[str, str] | None = None
@@ -197,7 +160,8 @@ class Vendor:
         return self.defaults.get(version.major, {})
 
     def mask(self, text: str, key: bytes | None = None) -> str:
-        """``text`` with every secret form of this vendor masked (see ``mask_text``)."""
+        """``text`` with every secret form of this vendor masked (``courtops.secrets.mask_text``; with
+        ``key``, each secret becomes a keyed fingerprint)."""
         return mask_text(text, self.secret_rules, key)
 
     def is_cli_error(self, text: str) -> bool:

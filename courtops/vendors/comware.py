@@ -347,20 +347,30 @@ def snmp_communities(config: str) -> list[tuple[str, str, str]]:
 #: $h$ hashes wherever they stand, SNMP communities and SNMPv3 keys, RADIUS/HWTACACS keys
 SECRET_RULES = (
     secret_rule(
-        "Comware 口令（hash/cipher/simple）", r"\bpassword (?:role \S+ )?(?:hash|cipher|simple) (\S+)"
+        "Comware 口令（hash/cipher/simple）",
+        r"\bpassword (?:role \S+ )?(?:hash|cipher|simple) (\S+)",
+        hint="password ",
     ),
-    secret_rule("Comware 密文 $c$ / 散列 $h$", r"(\$[ch]\$\S+)"),
+    secret_rule("Comware 密文 $c$ / 散列 $h$", r"(\$[ch]\$\S+)", hint=r"\$[ch]\$"),
     secret_rule(
         "SNMP 团体字",
         r"^\s*snmp-agent community (?:(?:simple|cipher) )?(?:(?:read|write) )?(?:(?:simple|cipher) )?(\S+)",
+        hint="snmp-agent community",
     ),
-    secret_rule("SNMPv3 认证密钥", r"^\s*snmp-agent usm-user .*?\bauthentication-mode \S+ (\S+)"),
-    secret_rule("SNMPv3 加密密钥", r"^\s*snmp-agent usm-user .*?\bprivacy-mode \S+ (\S+)"),
+    secret_rule(
+        "SNMPv3 认证密钥",
+        r"^\s*snmp-agent usm-user .*?\bauthentication-mode \S+ (\S+)",
+        hint="snmp-agent usm-user",
+    ),
+    secret_rule(
+        "SNMPv3 加密密钥", r"^\s*snmp-agent usm-user .*?\bprivacy-mode \S+ (\S+)", hint="snmp-agent usm-user"
+    ),
     secret_rule(
         "RADIUS/HWTACACS 密钥",
         r"^\s*key (?:authentication |accounting |authorization )?(?:cipher|simple) (\S+)",
+        hint=r"key ",
     ),
-    secret_rule("预共享密钥", r"\bpre-shared-key (?:cipher |simple )?(\S+)"),
+    secret_rule("预共享密钥", r"\bpre-shared-key (?:cipher |simple )?(\S+)", hint="pre-shared-key"),
 )
 
 

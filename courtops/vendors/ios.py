@@ -349,19 +349,40 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
 #: key-string, SNMP communities (also on `snmp-server host`) and SNMPv3 keys, ISAKMP pre-shared keys,
 #: TACACS+/RADIUS keys, NTP and OSPF authentication keys
 SECRET_RULES = (
-    secret_rule("IOS 口令/secret（类型 0/5/7/8/9）", r"\b(?:password|secret) (?:[0-9] )?(\S+)"),
-    secret_rule("key-string", r"\bkey-string (?:[0-9] )?(\S+)"),
-    secret_rule("SNMP 团体字", r"^snmp-server community (\S+)"),
-    secret_rule("SNMP 通知团体字", r"^snmp-server host \S+ (?:informs |traps )?(?:version (?:1|2c) )?(\S+)"),
-    secret_rule("SNMPv3 认证密钥", r"^snmp-server user .*?\bauth (?:md5|sha\S*) (\S+)"),
-    secret_rule("SNMPv3 加密密钥", r"^snmp-server user .*?\bpriv (?:des|3des|aes(?: \d+)?) (\S+)"),
-    secret_rule("ISAKMP 预共享密钥", r"^crypto isakmp key (?:[0-9] )?(\S+)"),
-    secret_rule("TACACS+/RADIUS 密钥", r"^(?:tacacs-server|radius-server)\b.*?\bkey (?:[0-9] )?(\S+)"),
-    secret_rule("TACACS+/RADIUS 服务器密钥", r"^\s+key (?:[0-9] )?(\S+)"),
-    secret_rule("预共享密钥", r"\bpre-shared-key (?:address \S+ (?:\S+ )?)?(?:key )?(?:[0-9] )?(\S+)"),
+    secret_rule(
+        "IOS 口令/secret（类型 0/5/7/8/9）",
+        r"\b(?:password|secret) (?:[0-9] )?(\S+)",
+        hint=r"password |secret ",
+    ),
+    secret_rule("key-string", r"\bkey-string (?:[0-9] )?(\S+)", hint="key-string"),
+    secret_rule("SNMP 团体字", r"^snmp-server community (\S+)", hint="snmp-server community"),
+    secret_rule(
+        "SNMP 通知团体字",
+        r"^snmp-server host \S+ (?:informs |traps )?(?:version (?:1|2c) )?(\S+)",
+        hint="snmp-server host",
+    ),
+    secret_rule(
+        "SNMPv3 认证密钥", r"^snmp-server user .*?\bauth (?:md5|sha\S*) (\S+)", hint="snmp-server user"
+    ),
+    secret_rule(
+        "SNMPv3 加密密钥",
+        r"^snmp-server user .*?\bpriv (?:des|3des|aes(?: \d+)?) (\S+)",
+        hint="snmp-server user",
+    ),
+    secret_rule("ISAKMP 预共享密钥", r"^crypto isakmp key (?:[0-9] )?(\S+)", hint="crypto isakmp key"),
+    secret_rule(
+        "TACACS+/RADIUS 密钥", r"^(?:tacacs-server|radius-server)\b.*?\bkey (?:[0-9] )?(\S+)", hint=r"key "
+    ),
+    secret_rule("TACACS+/RADIUS 服务器密钥", r"^\s+key (?:[0-9] )?(\S+)", hint=r"key "),
+    secret_rule(
+        "预共享密钥",
+        r"\bpre-shared-key (?:address \S+ (?:\S+ )?)?(?:key )?(?:[0-9] )?(\S+)",
+        hint="pre-shared-key",
+    ),
     secret_rule(
         "NTP/OSPF 认证密钥",
         r"\b(?:authentication-key \d+ md5|message-digest-key \d+ md5|authentication-key) (?:[0-9] )?(\S+)",
+        hint=r"authentication-key|message-digest-key",
     ),
 )
 

@@ -360,15 +360,27 @@ SECRET_RULES = (
     secret_rule(
         "VRP 口令（simple/cipher/irreversible-cipher）",
         r"\bpassword (?:irreversible-cipher|cipher|simple) (\S+)",
+        hint=r"password ",
     ),
-    secret_rule("VRP 可逆密文 %^%#", r"(%\^%#.*?%\^%#|%\$%\$.*?%\$%\$|%@%@.*?%@%@)"),
-    secret_rule("SNMP 团体字", r"^\s*snmp-agent community (?:read|write) (?:cipher |simple )?(\S+)"),
-    secret_rule("SNMPv3 认证/加密密钥", r"^\s*snmp-agent usm-user .*?-mode \S+ (?:cipher |simple )?(\S+)"),
-    secret_rule("共享密钥", r"\bshared-key (?:cipher |simple )?(\S+)"),
-    secret_rule("预共享密钥", r"\bpre-shared-key (?:cipher |simple )?(\S+)"),
+    secret_rule(
+        "VRP 可逆密文 %^%#", r"(%\^%#.*?%\^%#|%\$%\$.*?%\$%\$|%@%@.*?%@%@)", hint=r"%\^%#|%\$%\$|%@%@"
+    ),
+    secret_rule(
+        "SNMP 团体字",
+        r"^\s*snmp-agent community (?:read|write) (?:cipher |simple )?(\S+)",
+        hint="snmp-agent community",
+    ),
+    secret_rule(
+        "SNMPv3 认证/加密密钥",
+        r"^\s*snmp-agent usm-user .*?-mode \S+ (?:cipher |simple )?(\S+)",
+        hint="snmp-agent usm-user",
+    ),
+    secret_rule("共享密钥", r"\bshared-key (?:cipher |simple )?(\S+)", hint="shared-key"),
+    secret_rule("预共享密钥", r"\bpre-shared-key (?:cipher |simple )?(\S+)", hint="pre-shared-key"),
     secret_rule(
         "认证密钥",
         r"\bauthentication-key (?:\d+ )?(?:md5 |hmac-sha256 |sha256 )?(?:cipher |plain |simple )(\S+)",
+        hint="authentication-key",
     ),
 )
 

@@ -7,12 +7,18 @@ content recorded), the reports are rendered in every format and the findings exp
 its WAL), the error file, the exports, the reports (XLSX unpacked, PDF through pdftotext) and the Ansible
 output are searched for each planted value.
 
-Forms are data: a network-device form (a VRP cipher, a Comware ``$c$`` string, an IOS type-7 password …) is
-added by appending a ``Planted`` to ``FORMS`` with the function that plants it.
+Network devices hold secrets in their vendors' own forms: a VRP ``%^%#`` cipher and a
+``local-user … password irreversible-cipher`` value, a Comware community and ``password simple`` /
+``$c$`` key, an IOS community and ``username … password 0`` are configured on the lab's spares
+(``lab-vrp-spare``, ``lab-cmw-spare``, ``lab-ios-spare``) through network_cli, audited and inspected
+with the rest, and the spares are reset to their factory configuration afterwards.
+
+Forms are data: a form is added by appending a ``Planted`` to ``forms()`` with the function that plants it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets as pysecrets
 import sqlite3
@@ -26,6 +32,7 @@ import yaml
 
 from courtops import REPO_ROOT
 from courtops.lab.plan import HostSpec
+from courtops.secrets import mask_text, rules_for
 from courtops.store import Store
 
 from .conftest import BIN, Lab
@@ -38,6 +45,31 @@ PLANTED_USER = "courtops_planted"
 PLANTED_FILE = "/etc/profile.d/zz-courtops-planted.sh"  # a file the Linux collector reads
 PLANTED_KEY = "/etc/ssh/courtops_planted_key"
 PLANT_DEVICE_PROFILE = "printer_low_toner"
+PLANT_NETWORK = REPO_ROOT / "tests" / "integration" / "playbooks" / "plant_network_secrets.yml"
+#: each spare's planted configuration lines, ``{}`` standing for the planted value; the lines stay
+#: recognisable after masking (the test checks the audit read them)
+NETWORK_FORMS: dict[str, dict[str, str]] = {
+    "vrp": {
+        "VRP SNMP community (%^%# cipher)": "snmp-agent community read cipher %^%#{}%^%#",
+        "VRP local-user password (irreversible-cipher)": "aaa\n local-user plantops password irreversible-cipher {}",
+    },
+    "comware": {
+        "Comware SNMP community (simple)": "snmp-agent community read simple {}",
+        "Comware local-user password (simple)": "local-user plantops class manage\n password simple {}",
+        "Comware RADIUS key ($c$ cipher)": "radius scheme plant\n key authentication cipher $c$3${}==",
+    },
+    "ios": {
+        "IOS SNMP community": "snmp-server community {} RO",
+        "IOS username password (type 0)": "username plantops password 0 {}",
+        "IOS ISAKMP pre-shared key": "crypto isakmp key {} address 10.250.0.7",
+    },
+}
+#: the masked lines the audit must have stored (proof that it read the planted configuration)
+NETWORK_MASKED = {
+    "vrp": "snmp-agent community read cipher （已隐藏）",
+    "comware": " password simple （已隐藏）",
+    "ios": "snmp-server community （已隐藏） RO",
+}
 
 
 @dataclass
@@ -49,6 +81,7 @@ class Site:
     host: HostSpec  # the Linux host
     device: HostSpec  # the SNMP device with a planted community
     overlay: dict[str, dict[str, object]]  # host vars layered over the lab inventory
+    network: dict[str, list[str]]  # platform -> configuration lines to plant on its spare
 
 
 @dataclass
@@ -109,6 +142,32 @@ def plant_snmp_community(site: Site, community: str) -> None:
     site.overlay.setdefault(site.device.name, {})["courtops_snmp_community"] = community
 
 
+def network_form(platform: str, line: str) -> Callable[[Site, str], None]:
+    """Plants ``line`` (``{}``: the value) on the spare of ``platform``; push_network_forms configures them."""
+
+    def plant(site: Site, value: str) -> None:
+        site.network.setdefault(platform, []).append(line.format(value))
+
+    return plant
+
+
+def push_network_forms(site: Site) -> None:
+    """Configure every planted network line on its spare through network_cli (cli_config)."""
+    config = {platform: "\n".join(lines) for platform, lines in site.network.items()}
+    extra = site.work / "network.json"
+    extra.write_text(json.dumps({"planted_config": config}), encoding="utf-8")
+    proc = site.lab.playbook(PLANT_NETWORK, "-e", f"courtops_bin={BIN / 'courtops'}", "-e", f"@{extra}")
+    # cli_config echoes the pushed lines: the failure message is masked, as any test output must be
+    assert proc.returncode == 0, mask_text(proc.stdout[-3000:] + proc.stderr[-2000:], rules_for(None))
+
+
+def reset_spares(lab: Lab) -> None:
+    proc = lab.playbook(
+        PLANT_NETWORK, "-e", f"courtops_bin={BIN / 'courtops'}", "-e", "plant_reset_only=true"
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+
 def no_plant(site: Site, _: str) -> None:
     """The value is already in the lab inventory (the SNMPv3 device's keys)."""
 
@@ -123,6 +182,11 @@ def forms(work: Path, lab: Lab) -> list[Planted]:
         Planted("SNMP community (inventory vars)", "Comm-" + pysecrets.token_hex(6), plant_snmp_community),
         Planted("SNMPv3 auth key (lab inventory)", str(v3.vars["courtops_snmp_v3_auth_key"]), no_plant),
         Planted("SNMPv3 priv key (lab inventory)", str(v3.vars["courtops_snmp_v3_priv_key"]), no_plant),
+        *(
+            Planted(form, "Net" + pysecrets.token_hex(8), network_form(platform, line))
+            for platform, lines in NETWORK_FORMS.items()
+            for form, line in lines.items()
+        ),
     ]
 
 
@@ -132,11 +196,12 @@ def planted(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
     out = tmp_path_factory.mktemp("written")  # everything courtops writes in these runs, and the logs
     host = next(h for h in lab.linux if h.profile == PLANT_HOST_PROFILE)
     device = next(d for d in lab.snmp if d.profile == PLANT_DEVICE_PROFILE)
-    site = Site(lab, work, host, device, {})
+    site = Site(lab, work, host, device, {}, {})
     planted_forms = forms(work, lab)
     try:
         for p in planted_forms:
             p.plant(site, p.value)
+        push_network_forms(site)
         # the shadow hash is a secret of its own (the password is not the only thing to keep)
         planted_forms.append(Planted("SHA-512 shadow hash", shadow_hash_value(site), no_plant))
         run_everything(site, out)
@@ -147,6 +212,7 @@ def planted(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tupl
         )
         for path in (PLANTED_FILE, PLANTED_KEY):
             lab.ansible(host.name, "ansible.builtin.file", f"path={path} state=absent", become=True)
+        reset_spares(lab)
 
 
 def run_everything(site: Site, out: Path) -> None:
@@ -161,7 +227,8 @@ def run_everything(site: Site, out: Path) -> None:
         "COURTOPS_STORE": str(store),
         "COURTOPS_RECORDER_CONTENT": "all",  # the strictest case: every result's content is stored
     }
-    scope = f"{site.host.name},{site.device.name},{_v3_device(site.lab).name},localhost"
+    spares = ",".join(s.name for s in site.lab.spares)
+    scope = f"{site.host.name},{site.device.name},{_v3_device(site.lab).name},{spares},localhost"
     inventories = ["-i", str(site.lab.inventory), "-i", str(overlay)]
     runs = {
         "audit": [str(REPO_ROOT / "playbooks" / "audit.yml"), "-e", f"dengbao_output_dir={out / 'audit'}"],
@@ -213,6 +280,13 @@ def test_the_runs_saw_what_was_planted(planted: tuple[Site, list[Planted], Path]
         inspect = st.get_run("latest", kind="inspect")
         reach = {m.host: m.text for m in st.metrics(inspect.id) if m.name == "reachability"}
         assert "snmp" in reach[_v3_device(site.lab).name]  # the inspection read the v3 device over SNMPv3
+        # each spare's configuration was read with the planted lines in it, and stored masked
+        for spare in site.lab.spares:
+            stored = "\n".join(
+                str(r.content) for r in st.task_results(audit.id) if r.host == spare.name and r.content
+            )
+            assert NETWORK_MASKED[spare.platform] in stored, (spare.name, stored[-2000:])
+        assert {s.name for s in site.lab.spares} <= {f.host for f in st.findings(audit.id)}
     names = {p.name for p in (out / "reports").rglob("*") if p.is_file()}
     assert {"dengbao.html", "dengbao.xlsx", "dengbao.pdf"} <= names
     assert any(n.startswith("inspection") and n.endswith(".pdf") for n in names), names

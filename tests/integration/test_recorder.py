@@ -331,3 +331,28 @@ def test_policy_evidence_survives_and_output_secrets_do_not(
     assert "密码历史=5" in (tmp_path / "findings.json").read_text(encoding="utf-8")
     for secret in (hash_[len("$6$") :], key_body, db_password):
         assert_secret_absent(tmp_path, secret)
+
+
+@pytest.mark.parametrize(
+    ("host", "kept"),
+    [
+        ("sw-ios", "snmp-server community （已隐藏） RO"),
+        ("sw-vrp", " local-user admin password cipher （已隐藏）"),
+        ("sw-cmw", " password cipher （已隐藏）"),
+    ],
+)
+def test_a_failed_network_commands_output_is_masked_with_its_vendors_rules(
+    tmp_path: Path, host: str, kept: str
+) -> None:
+    """The recorder masks with the host platform's vendor rules (courtops.vendors via rules_for): an
+    IOS community, a VRP local-user cipher and a Comware $c$ password never reach the store."""
+    store = tmp_path / "s.sqlite3"
+    proc = run_playbook(store, "network.yml", "-e", f"secret={PLANTED}")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    with Store(store, create=False) as st:
+        run = st.get_run("latest")
+        [failed] = [r for r in st.task_results(run.id) if r.status == "failed" and r.host == host]
+    lines = failed.content["stdout_lines"]
+    assert kept in lines, lines  # the line stays, only the value is gone
+    assert len(lines) >= 2  # the lines around it are kept too
+    assert_secret_absent(tmp_path, PLANTED)
