@@ -6,7 +6,7 @@ Kept apart from rendering so the HTML template, the XLSX workbook and tests read
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -197,6 +197,16 @@ def trend(current: list[Finding], previous_run: Run | None, previous: list[Findi
     return out
 
 
+def point_bars(points: list[ControlPointScore]) -> list[tuple[str, float | None]]:
+    """Chart labels for the control-point scores. 访问控制 and 安全审计 exist in more than one 安全层面,
+    and a bare name would leave the reader guessing which bar is which: a repeated name carries its layer."""
+    counts = Counter(p.control_point for p in points)
+    return [
+        (f"{p.layer}·{p.control_point}" if counts[p.control_point] > 1 else p.control_point, p.score)
+        for p in points
+    ]
+
+
 def build_dengbao(store: Store, run: Run) -> dict[str, Any]:
     """Everything the 差距分析 page and the 测评记录 workbook show, for one run."""
     findings = store.findings(run.id)
@@ -214,7 +224,7 @@ def build_dengbao(store: Store, run: Run) -> dict[str, Any]:
         "generated_at": time.time(),
         "assets": assets,
         "points": points,
-        "point_bars": [(p.control_point, p.score) for p in points],
+        "point_bars": point_bars(points),
         "overall": overall_estimate(points),
         "totals": totals,
         "rows": rows,
