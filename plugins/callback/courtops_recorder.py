@@ -341,6 +341,12 @@ class CallbackModule(CallbackBase):
         os.environ[RUN_STORE_ENV] = str(self.store_path)
         os.environ[RUN_UUID_ENV] = info.uuid
         announce(info)  # kind, scope and start: lookups and actions see which run is theirs
+        if info.check_mode:
+            # --check writes nothing anywhere, the results store included: a preview is no run, and
+            # its findings must never become the "latest audit" a report is rendered from
+            display.display("courtops_recorder: 检查模式（--check）：本次运行不写入结果库")
+            self.writer = None
+            return
         first = self.writer is None
         self.writer = _Writer(self.store_path, info, self.interval, self._error)
         self.writer.start()

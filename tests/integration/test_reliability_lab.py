@@ -88,11 +88,13 @@ def test_check_mode_writes_no_incident_and_no_export(lab: Lab, tmp_path: Path) -
         for incident in store.incidents(open_only=True):
             store.update_incident(incident.id, closed_at=time.time())  # steps are one-way and in order
         before = [vars(i) for i in store.incidents()]
+        runs_before = [vars(r) for r in store.runs(limit=100)]
     checked = inspect(lab, tmp_path, "--check")
     assert checked["rc"] == 0, checked["stderr"][-2000:]
     with Store(first["store"], create=False) as store:
         assert [vars(i) for i in store.incidents()] == before
-        assert store.get_run("latest").check_mode
+        # --check writes nothing anywhere: not even a run record in the store
+        assert [vars(r) for r in store.runs(limit=100)] == runs_before
 
     out = tmp_path / "audit-out"
     target = f"target={lab.linux[0].name}:{lab.network[0].name}"
