@@ -344,7 +344,7 @@ class CallbackModule(CallbackBase):
         if info.check_mode:
             # --check writes nothing anywhere, the results store included: a preview is no run, and
             # its findings must never become the "latest audit" a report is rendered from
-            display.display("courtops_recorder: 检查模式（--check）：本次运行不写入结果库")
+            display.display("courtops_recorder: 检查模式（--check）：本次运行不写入结果库", stderr=True)
             self.writer = None
             return
         first = self.writer is None
