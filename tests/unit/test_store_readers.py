@@ -166,8 +166,23 @@ def test_a_store_in_a_read_only_directory_can_be_listed(readonly_dir: Path) -> N
     readonly_dir.chmod(0o555)
     before = _snapshot(readonly_dir)
     command = [tool("courtops"), "runs", "--store", str(store)]
-    if os.geteuid() == 0:  # root writes anywhere: drop to an unprivileged user for the test
-        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    if os.geteuid() == 0:
+        # root writes anywhere, whatever the modes: make the directory read-only for real, with a
+        # read-only bind mount in a private mount namespace (an unprivileged user could not reach a
+        # checkout under a private directory, as CI's may be)
+        remount = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+        command = [
+            "unshare",
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            remount,
+            "sh",
+            str(readonly_dir),
+            *command,
+        ]
     proc = subprocess.run(
         command, capture_output=True, text=True, timeout=120, env={**os.environ, "HOME": "/"}
     )
