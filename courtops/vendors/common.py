@@ -24,6 +24,11 @@ _NAME = re.compile(r"^[A-Za-z][\w\-/.:()]*\d")
 _UNITS = {"year": 365 * 86400, "week": 7 * 86400, "day": 86400, "hour": 3600, "minute": 60}
 
 
+def refused(text: str, errors: Iterable[re.Pattern[str]]) -> bool:
+    """The device refused the command: its output carries one of the vendor's CLI error lines."""
+    return any(p.search(text) for p in errors)
+
+
 def command(evidence: dict[str, Any], *names: str) -> str | None:
     """The non-empty output of the first of ``names`` present in ``{"commands": {...}}``."""
     cmds = evidence.get("commands")

@@ -23,10 +23,6 @@ ERRORS = (
 )
 
 
-def _refused(text: str) -> bool:
-    return any(p.search(text) for p in ERRORS)
-
-
 # --------------------------------------------------------------------------- display version
 def version(text: str) -> SoftwareVersion | None:
     """`display version` ("Comware Software, Version 7.1.070, Release 6616P01") or the
@@ -40,7 +36,7 @@ def version(text: str) -> SoftwareVersion | None:
 
 
 def uptime_seconds(text: str) -> float | None:
-    return None if _refused(text) else common.uptime_seconds(text)
+    return None if common.refused(text, ERRORS) else common.uptime_seconds(text)
 
 
 # --------------------------------------------------------------------------- display interface brief
@@ -89,13 +85,13 @@ def ntp_synchronized(text: str) -> bool | None:
 
 def environment_problems(text: str) -> list[str] | None:
     """`display device`: board states (Master, Standby, Normal; Fault, Absent are problems)."""
-    return None if _refused(text) else common.environment_problems(text, ("master", "standby"))
+    return None if common.refused(text, ERRORS) else common.environment_problems(text, ("master", "standby"))
 
 
 def alarms(text: str) -> list[str] | None:
     """`display logbuffer level 3`: MODULE/0-3/MNEMONIC entries and critical/major lines; None when
     the output is not the log buffer."""
-    if _refused(text):
+    if common.refused(text, ERRORS):
         return None
     found = common.matching_lines(
         text, (r"\b[A-Z][A-Z0-9_]*/[0-3]/[A-Z0-9_]+", r"(?i)\b(critical|major|emergency)\b")

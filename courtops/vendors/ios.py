@@ -21,10 +21,6 @@ ERRORS = (
 )
 
 
-def _refused(text: str) -> bool:
-    return any(p.search(text) for p in ERRORS)
-
-
 # --------------------------------------------------------------------------- show version
 def version(text: str) -> SoftwareVersion | None:
     """`show version` ("Cisco IOS XE Software, Version 17.09.04a", "… Version 15.2(4)E7,") or the
@@ -38,7 +34,7 @@ def version(text: str) -> SoftwareVersion | None:
 
 
 def uptime_seconds(text: str) -> float | None:
-    return None if _refused(text) else common.uptime_seconds(text)
+    return None if common.refused(text, ERRORS) else common.uptime_seconds(text)
 
 
 # --------------------------------------------------------------------------- interfaces
@@ -104,13 +100,13 @@ def ntp_synchronized(text: str) -> bool | None:
 
 
 def environment_problems(text: str) -> list[str] | None:
-    return None if _refused(text) else common.environment_problems(text)
+    return None if common.refused(text, ERRORS) else common.environment_problems(text)
 
 
 def alarms(text: str) -> list[str] | None:
     """`show logging | include -[0-3]-`: %FACILITY-0..3-MNEMONIC messages. The filtered output holds
     only syslog lines; any other line means it is not that output (None)."""
-    if _refused(text):
+    if common.refused(text, ERRORS):
         return None
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines or not all(re.search(r"%\S+-\d-\S+", line) for line in lines):

@@ -23,10 +23,6 @@ ERRORS = (
 )
 
 
-def _refused(text: str) -> bool:
-    return any(p.search(text) for p in ERRORS)
-
-
 # --------------------------------------------------------------------------- display version
 def version(text: str) -> SoftwareVersion | None:
     """From `display version` ("VRP (R) software, Version 5.170 (S5735 V200R019C10SPC500)") or the
@@ -41,7 +37,7 @@ def version(text: str) -> SoftwareVersion | None:
 
 
 def uptime_seconds(text: str) -> float | None:
-    return None if _refused(text) else common.uptime_seconds(text)
+    return None if common.refused(text, ERRORS) else common.uptime_seconds(text)
 
 
 # --------------------------------------------------------------------------- display interface brief
@@ -85,13 +81,13 @@ def ntp_synchronized(text: str) -> bool | None:
 
 
 def environment_problems(text: str) -> list[str] | None:
-    return None if _refused(text) else common.environment_problems(text)
+    return None if common.refused(text, ERRORS) else common.environment_problems(text)
 
 
 def alarms(text: str) -> list[str] | None:
     """`display alarm active`: critical/major alarms (and MODULE/0-3/MNEMONIC log entries); an
     output that is neither an alarm table nor log lines is not understood (None)."""
-    if _refused(text):
+    if common.refused(text, ERRORS):
         return None
     found = common.matching_lines(
         text, (r"\b[A-Z][A-Z0-9_]*/[0-3]/[A-Z0-9_]+", r"(?i)\b(critical|major|emergency)\b")
