@@ -1,6 +1,6 @@
 """Lab identity: every name, address and path the lab uses is derived from COURTOPS_LAB_ID.
 
-Lab id N owns 10.(250+N).0.0/16, the bridge ``cl<N>br``, veths ``cl<N>h*`` / ``cl<N>g*``,
+Lab id N owns 10.(250+N).0.0/16 for N in 0..5 and 10.(240+N).0.0/16 for N in 6..9, the bridge ``cl<N>br``, veths ``cl<N>h*`` / ``cl<N>g*``,
 namespaces ``cl<N>-*``, container machine names ``cl<N>-*`` and the state dir
 ``<state root>/<N>``. Two labs with different ids can run side by side on one machine.
 """
@@ -12,8 +12,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-#: the id space keeps every subnet inside 10.250.0.0/16 .. 10.255.0.0/16
-MAX_LAB_ID = 5
+#: ids 0..5 take 10.250.0.0/16 .. 10.255.0.0/16 and ids 6..9 take 10.246.0.0/16 .. 10.249.0.0/16, so
+#: the lab's addresses stay in one block that a court's own 10.x networks are unlikely to use
+MAX_LAB_ID = 9
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "lab"
 
@@ -64,20 +65,24 @@ class LabConfig:
 
     # --- addresses ---
     @property
+    def second_octet(self) -> int:
+        return 250 + self.lab_id if self.lab_id <= 5 else 240 + self.lab_id
+
+    @property
     def subnet(self) -> ipaddress.IPv4Network:
-        return ipaddress.IPv4Network(f"10.{250 + self.lab_id}.0.0/16")
+        return ipaddress.IPv4Network(f"10.{self.second_octet}.0.0/16")
 
     @property
     def gateway(self) -> str:
         """The bridge's address: controller side and the filtering apt proxy."""
-        return f"10.{250 + self.lab_id}.0.1"
+        return f"10.{self.second_octet}.0.1"
 
     def address(self, kind: str, n: int) -> str:
         """Linux hosts 10.X.1.n, network devices 10.X.2.n, SNMP devices 10.X.3.n (n in 1..254)."""
         third = {"linux": 1, "network": 2, "snmp": 3}[kind]
         if not 1 <= n <= 254:
             raise LabConfigError(f"at most 254 {kind} hosts per lab, asked for #{n}")
-        return f"10.{250 + self.lab_id}.{third}.{n}"
+        return f"10.{self.second_octet}.{third}.{n}"
 
     @property
     def proxy_port(self) -> int:

@@ -169,6 +169,29 @@ MIGRATIONS: tuple[str, ...] = (
         SELECT RAISE(ABORT, 'incidents are append-only: an incident is never deleted');
     END;
     """,
+    # 3: drills (应急演练): tabletop and manual drills recorded by hand, automated ones (restore drill,
+    # spare swap) by the playbook that ran them. The quarterly report lists a quarter's drills with the
+    # time to recover against the emergency plan's target for the scenario.
+    """
+    CREATE TABLE drills (
+        id          INTEGER PRIMARY KEY,
+        run_id      INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        kind        TEXT NOT NULL,                     -- tabletop / manual / restore / spare_swap / ...
+        scenario    TEXT NOT NULL DEFAULT '',          -- the emergency plan's scenario id
+        title       TEXT NOT NULL DEFAULT '',
+        target      TEXT NOT NULL DEFAULT '',          -- device or system drilled
+        source      TEXT NOT NULL DEFAULT '',          -- e.g. backup revision or spare restored from
+        started_at  REAL NOT NULL,
+        ended_at    REAL NOT NULL,
+        recovery_s  REAL,                              -- time to recover, when the drill measures it
+        result      TEXT NOT NULL,                     -- ok / failed
+        participants TEXT NOT NULL DEFAULT '',
+        notes       TEXT NOT NULL DEFAULT '',
+        CHECK (ended_at >= started_at),
+        CHECK (result IN ('ok', 'failed'))
+    );
+    CREATE INDEX drills_time ON drills (started_at);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

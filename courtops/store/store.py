@@ -46,6 +46,8 @@ class IncidentError(StoreError):
 STORE_TABLES = frozenset({"runs", "hosts", "task_results", "findings", "metrics", "incidents"})
 #: The incident's one-way steps: open → responded → (escalated) → closed. Each time is set once.
 INCIDENT_STEPS = ("responded_at", "escalated_at", "closed_at")
+#: The schema version that added the drills table (readers still read older stores).
+DRILLS_SINCE = 3
 _STEP_NAMES = {"responded_at": "responded", "escalated_at": "escalated", "closed_at": "closed"}
 
 
@@ -190,6 +192,25 @@ class Incident:
     responded_at: float | None = None
     escalated_at: float | None = None
     closed_at: float | None = None
+    id: int = 0
+
+
+@dataclass
+class Drill:
+    """One emergency drill (应急演练); ``recovery_s`` is the time to recover when the drill measures it."""
+
+    kind: str
+    started_at: float
+    ended_at: float
+    result: str  # ok / failed
+    scenario: str = ""
+    title: str = ""
+    target: str = ""
+    source: str = ""
+    recovery_s: float | None = None
+    participants: str = ""
+    notes: str = ""
+    run_id: int | None = None
     id: int = 0
 
 
@@ -448,6 +469,32 @@ class Store:
     def incidents(self, *, open_only: bool = False) -> list[Incident]:
         sql = "SELECT * FROM incidents" + (" WHERE closed_at IS NULL" if open_only else "")
         return [Incident(**dict(r)) for r in self.db.execute(sql + " ORDER BY opened_at, id")]
+
+    # -- drills (应急演练) --------------------------------------------------------------------
+    def add_drill(self, drill: Drill) -> int:
+        """Record a drill; a drill that ends before it starts or has another result is refused."""
+        if drill.result not in ("ok", "failed"):
+            raise ValueError(f"drill result must be ok or failed, not {drill.result!r}")
+        if drill.ended_at < drill.started_at:
+            raise ValueError("a drill cannot end before it starts")
+        data = asdict(drill)
+        data.pop("id")
+        with self.transaction() as db:
+            cur = db.execute(
+                f"INSERT INTO drills ({', '.join(data)}) VALUES ({', '.join('?' for _ in data)})",
+                list(data.values()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def drills(self, *, since: float | None = None, until: float | None = None) -> list[Drill]:
+        """Drills that started in [since, until), oldest first."""
+        if self.version < DRILLS_SINCE:  # a read-only store older than the table: no drill was ever recorded
+            return []
+        rows = self.db.execute(
+            "SELECT * FROM drills WHERE started_at >= ? AND started_at < ? ORDER BY started_at, id",
+            (since if since is not None else float("-inf"), until if until is not None else float("inf")),
+        )
+        return [Drill(**dict(r)) for r in rows]
 
     # -- reading ---------------------------------------------------------------------------
     def runs(self, *, kind: str | None = None, limit: int = 50) -> list[Run]:

@@ -3,6 +3,7 @@ data, device definitions and SNMP recordings."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 
@@ -30,7 +31,15 @@ def test_lab_ids_never_share_names_or_addresses() -> None:
     assert len(a.veth_host(254)) <= 15  # Linux interface name limit
 
 
-@pytest.mark.parametrize("bad", ["6", "-1", "x", "1.5"])
+def test_all_ten_lab_ids_have_their_own_subnet_bridge_and_proxy() -> None:
+    labs = [cfg(str(n)) for n in range(10)]
+    assert len({str(c.subnet) for c in labs}) == 10
+    assert len({c.bridge for c in labs}) == len({c.proxy_port for c in labs}) == 10
+    assert str(cfg("6").subnet) == "10.246.0.0/16" and cfg("9").gateway == "10.249.0.1"
+    assert all(c.subnet.subnet_of(ipaddress.IPv4Network("10.240.0.0/12")) for c in labs)
+
+
+@pytest.mark.parametrize("bad", ["10", "-1", "x", "1.5"])
 def test_bad_lab_id_is_a_clear_error(bad: str) -> None:
     with pytest.raises(LabConfigError, match="COURTOPS_LAB_ID"):
         cfg(bad)
