@@ -2,9 +2,11 @@
 
 from courtops.store.migrations import SCHEMA_VERSION
 from courtops.store.store import (
+    BACKUP_STATUS_SINCE,
     DEFAULT_STORE,
     STORE_ENV,
     Backup,
+    BackupStatus,
     Drill,
     HostInfo,
     HostStats,
@@ -20,10 +22,12 @@ from courtops.store.store import (
 )
 
 __all__ = [
+    "BACKUP_STATUS_SINCE",
     "DEFAULT_STORE",
     "SCHEMA_VERSION",
     "STORE_ENV",
     "Backup",
+    "BackupStatus",
     "Drill",
     "HostInfo",
     "HostStats",

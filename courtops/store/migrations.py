@@ -192,6 +192,27 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX drills_time ON drills (started_at);
     """,
+    # 4: backup_status: each device's configuration-backup state (配置备份状态), kept across runs so a
+    # restart forgets nothing (Oxidized keeps it in memory): the last attempt and its result (ok /
+    # failed with the reason), the last accepted copy and the last change. The backups table keeps its
+    # meaning: one row per accepted good copy.
+    """
+    CREATE TABLE backup_status (
+        host          TEXT PRIMARY KEY,
+        platform      TEXT NOT NULL DEFAULT '',
+        site          TEXT NOT NULL DEFAULT '',
+        device_class  TEXT NOT NULL DEFAULT '',
+        path          TEXT NOT NULL DEFAULT '',        -- the device's path in the backup repository
+        status        TEXT NOT NULL,                   -- ok / failed (the last attempt)
+        reason        TEXT NOT NULL DEFAULT '',        -- why the last attempt failed
+        last_attempt  REAL NOT NULL,
+        last_success  REAL,                            -- the last accepted copy
+        last_change   REAL,                            -- the last accepted copy that differed
+        last_rev      TEXT NOT NULL DEFAULT '',        -- the commit that holds the last change
+        run_id        INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        CHECK (status IN ('ok', 'failed'))
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -48,6 +48,8 @@ STORE_TABLES = frozenset({"runs", "hosts", "task_results", "findings", "metrics"
 INCIDENT_STEPS = ("responded_at", "escalated_at", "closed_at")
 #: The schema version that added the drills table (readers still read older stores).
 DRILLS_SINCE = 3
+#: The schema version that added the backup_status table (配置备份状态).
+BACKUP_STATUS_SINCE = 4
 _STEP_NAMES = {"responded_at": "responded", "escalated_at": "escalated", "closed_at": "closed"}
 
 
@@ -154,6 +156,24 @@ class Backup:
     size: int = 0
     changed: bool = False
     taken_at: float = field(default_factory=time.time)
+
+
+@dataclass
+class BackupStatus:
+    """A device's configuration-backup state (one row per device, updated by every attempt)."""
+
+    host: str
+    status: str  # ok / failed
+    last_attempt: float
+    platform: str = ""
+    site: str = ""
+    device_class: str = ""
+    path: str = ""
+    reason: str = ""
+    last_success: float | None = None
+    last_change: float | None = None
+    last_rev: str = ""
+    run_id: int | None = None
 
 
 @dataclass
@@ -421,7 +441,7 @@ class Store:
             [(run_id, m.host, m.name, m.value, m.text, m.unit, _json(m.labels), m.at) for m in metrics],
         )
 
-    def _insert_backups(self, db: sqlite3.Connection, run_id: int, backups: Iterable[Backup]) -> None:
+    def _insert_backups(self, db: sqlite3.Connection, run_id: int | None, backups: Iterable[Backup]) -> None:
         db.executemany(
             "INSERT INTO backups (run_id, host, path, sha256, size, changed, taken_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -495,6 +515,59 @@ class Store:
             (since if since is not None else float("-inf"), until if until is not None else float("inf")),
         )
         return [Drill(**dict(r)) for r in rows]
+
+    # -- configuration backup state (配置备份) ---------------------------------------------------
+    def record_backup(
+        self, attempt: BackupStatus, *, changed: bool = False, sha256: str = "", size: int = 0
+    ) -> None:
+        """Record one backup attempt. A good one (status ok) also adds a ``backups`` row (an accepted
+        copy) and moves last_success (and last_change when ``changed``); a failed one keeps both."""
+        if attempt.status not in ("ok", "failed"):
+            raise ValueError(f"backup status must be ok or failed, not {attempt.status!r}")
+        ok = attempt.status == "ok"
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO backup_status (host, platform, site, device_class, path, status, reason,"
+                " last_attempt, last_success, last_change, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (host) DO UPDATE SET platform = excluded.platform, site = excluded.site,"
+                " device_class = excluded.device_class, path = excluded.path, status = excluded.status,"
+                " reason = excluded.reason, last_attempt = excluded.last_attempt, run_id = excluded.run_id,"
+                " last_success = COALESCE(excluded.last_success, backup_status.last_success),"
+                " last_change = COALESCE(excluded.last_change, backup_status.last_change)",
+                (
+                    attempt.host,
+                    attempt.platform,
+                    attempt.site,
+                    attempt.device_class,
+                    attempt.path,
+                    attempt.status,
+                    "" if ok else attempt.reason,
+                    attempt.last_attempt,
+                    attempt.last_attempt if ok else None,
+                    attempt.last_attempt if ok and changed else None,
+                    attempt.run_id,
+                ),
+            )
+            if ok:
+                self._insert_backups(
+                    db,
+                    attempt.run_id,
+                    [Backup(attempt.host, attempt.path, sha256, size, changed, attempt.last_attempt)],
+                )
+
+    def set_backup_rev(self, hosts: Iterable[str], rev: str) -> None:
+        """The commit that holds these devices' last change."""
+        with self.transaction() as db:
+            db.executemany("UPDATE backup_status SET last_rev = ? WHERE host = ?", [(rev, h) for h in hosts])
+
+    def backup_statuses(self, *, host: str | None = None) -> list[BackupStatus]:
+        """Every device's backup state (or one device's), by host name; empty in a store older than the table."""
+        if self.version < BACKUP_STATUS_SINCE:
+            return []
+        sql, args = "SELECT * FROM backup_status", []
+        if host:
+            sql, args = sql + " WHERE host = ?", [host]
+        return [BackupStatus(**dict(r)) for r in self.db.execute(sql + " ORDER BY host", args)]
 
     # -- reading ---------------------------------------------------------------------------
     def runs(self, *, kind: str | None = None, limit: int = 50) -> list[Run]:

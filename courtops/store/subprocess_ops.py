@@ -74,9 +74,36 @@ def incidents_sync(request: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def backup_record(request: dict[str, Any]) -> dict[str, Any]:
+    """Record one device's backup attempt (courtops.backup.status.record) in the run's store."""
+    from courtops.backup import status
+    from courtops.store import BackupStatus
+
+    with Store(request.get("store") or None) as store:
+        run = _current_run(store, request.get("run_uuid") or "")
+        attempt = BackupStatus(**(request["attempt"] | {"run_id": run.id if run else None}))
+        return status.record(
+            store,
+            attempt,
+            changed=bool(request.get("changed")),
+            sha256=str(request.get("sha256") or ""),
+            size=int(request.get("size") or 0),
+            system=str(request.get("system") or ""),
+        )
+
+
+def backup_committed(request: dict[str, Any]) -> dict[str, Any]:
+    """Note the commit that holds these devices' last change."""
+    with Store(request.get("store") or None) as store:
+        store.set_backup_rev(request["hosts"], request["rev"])
+    return {"hosts": len(request["hosts"])}
+
+
 OPERATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "previous-run": previous_run,
     "incidents-sync": incidents_sync,
+    "backup-record": backup_record,
+    "backup-committed": backup_committed,
 }
 
 

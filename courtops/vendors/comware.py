@@ -341,6 +341,19 @@ def snmp_communities(config: str) -> list[tuple[str, str, str]]:
 
 #: Comware secret forms: password/key values after hash/cipher/simple, $c$ reversible ciphertext and
 #: $h$ hashes wherever they stand, SNMP communities and SNMPv3 keys, RADIUS/HWTACACS keys
+#: Backup: lines that change on every read (Oxidized comware.rb; backup-anchors.md §1): the uptime
+#: lines of `display version` ("… uptime is", "Uptime is" per slot), bytes 0xFF that unprogrammed
+#: EEPROM fields print in `display device manuinfo`, and "Current terminal monitor is off" that
+#: `undo terminal monitor` leaves on HP 19x0 (#1754, #1447). The Comware 7 "# " flap (#3631, #3733)
+#: is trailing blanks, which every backup line loses (courtops/backup/network_rules.py).
+VOLATILE = (
+    re.compile(r"\buptime is\b", re.I),
+    re.compile(r"\xff|\u00ff"),
+    re.compile(r"^\s*(?:Info: )?Current terminal monitor is (?:on|off)\.?$", re.I),
+    re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,3})?$"),
+)
+BACKUP_COMMANDS = (CONFIG_COMMAND, "display version", "display device", "display device manuinfo")
+
 SECRET_RULES = (
     secret_rule(
         "Comware 口令（hash/cipher/simple）",
@@ -431,6 +444,8 @@ VENDOR = Vendor(
     config_end_marker="return",
     cli_error_markers=ERRORS,
     secret_rules=SECRET_RULES,
+    backup_commands=BACKUP_COMMANDS,
+    volatile_lines=VOLATILE,
     config_mode=("system-view", "return"),
     config_global_indent=True,
 )

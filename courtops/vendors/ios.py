@@ -18,6 +18,7 @@ ERRORS = (
     re.compile(r"^% Invalid input detected", re.M),
     re.compile(r"^% (?:Incomplete|Ambiguous) command", re.M),
     re.compile(r"^% Unknown command", re.M),
+    re.compile(r"^% ?Unrecognized command", re.M),
 )
 
 
@@ -344,6 +345,24 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
 #: IOS secret forms: password/secret of every type (0, 5, 7, 8, 9) on enable, username and lines,
 #: key-string, SNMP communities (also on `snmp-server host`) and SNMPv3 keys, ISAKMP pre-shared keys,
 #: TACACS+/RADIUS keys, NTP and OSPF authentication keys
+#: Backup: lines that change on every read (Oxidized ios.rb, RANCID ios.pm; backup-anchors.md §1): the
+#: head of `show running-config` (Building configuration…, Current configuration : N bytes), the
+#: last-change and NVRAM stamps (#1190, #456, #741), `ntp clock-period` (the clock drift the device
+#: learns), the uptime and restart lines of `show version` (#1364), and the two lines `exec prompt
+#: timestamp` prints before every output (#2188).
+VOLATILE = (
+    re.compile(r"^Building configuration\.\.\.$"),
+    re.compile(r"^Current configuration ?: \d+ bytes$"),
+    re.compile(r"^! (?:Last configuration change at |No configuration change since last restart)"),
+    re.compile(r"^! NVRAM config last updated at "),
+    re.compile(r"^ntp clock-period \d+$"),
+    re.compile(r"\buptime is\b", re.I),
+    re.compile(r"^System (?:returned to ROM by|restarted at) "),
+    re.compile(r"^Load for five secs: "),
+    re.compile(r"^Time source is \S+, \d"),
+)
+BACKUP_COMMANDS = (CONFIG_COMMAND, "show version", "show inventory")
+
 SECRET_RULES = (
     secret_rule(
         "IOS 口令/secret（类型 0/5/7/8/9）",
@@ -414,8 +433,10 @@ VENDOR = Vendor(
     # IOS 12, 15 and IOS XE 16/17 differ in the VTY transport default; none is assumed (the
     # transport must be configured for a fact). Logging is on unless `no logging on` in all of them.
     defaults={major: {"net.logging_enabled": True} for major in (12, 15, 16, 17)},
+    backup_commands=BACKUP_COMMANDS,
     config_end_marker="end",
     cli_error_markers=ERRORS,
+    volatile_lines=VOLATILE,
     secret_rules=SECRET_RULES,
     config_mode=("configure terminal", "end"),
 )

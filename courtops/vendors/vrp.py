@@ -352,6 +352,17 @@ def extract(evidence: dict[str, Any], facts: Facts, problems: list[str]) -> None
 
 #: VRP secret forms: password simple/cipher/irreversible-cipher values, %^%#…%^%# (and %$%$, %@%@)
 #: ciphertext wherever it stands, SNMP communities and SNMPv3 keys, RADIUS/HWTACACS shared keys
+#: Backup: lines that change on every read (Oxidized vrp.rb, RANCID vrp.pm; backup-anchors.md §1):
+#: the time some builds print before each `display` (Oxidized PR #2933, #1218), the uptime lines of
+#: `display version`, and the "!Last configuration was updated/saved at" stamp at the top of the
+#: configuration. "!Software Version" stays: it changes only with an upgrade, a real change.
+VOLATILE = (
+    re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d{1,3})? ?(?:[+-]\d\d:\d\d)?(?: DST)?$"),
+    re.compile(r"\buptime is\b", re.I),
+    re.compile(r"^!Last configuration was (?:updated|saved) at "),
+)
+BACKUP_COMMANDS = (CONFIG_COMMAND, "display version", "display device")
+
 SECRET_RULES = (
     secret_rule(
         "VRP 口令（simple/cipher/irreversible-cipher）",
@@ -433,8 +444,10 @@ VENDOR = Vendor(
         # VRP 8 (CloudEngine, NE): the Telnet server is off unless configured.
         8: {"net.telnet_enabled": False, "net.logging_enabled": True},
     },
+    backup_commands=BACKUP_COMMANDS,
     config_end_marker="return",
     cli_error_markers=ERRORS,
+    volatile_lines=VOLATILE,
     secret_rules=SECRET_RULES,
     config_mode=("system-view", "return"),
 )

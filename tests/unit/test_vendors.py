@@ -68,9 +68,13 @@ def test_each_vendor_declares_what_audit_and_inspection_run(platform: str) -> No
     assert all(re.match(r"(display|show) ", c) for c in vendor.inspection_commands.values())
     assert vendor.paging_off and vendor.config_end_marker in ("return", "end")
     assert vendor.config_mode is not None
-    # the secret forms are declared (tests/unit/test_vendor_secrets.py); the other hooks the next
-    # issues fill: declared, empty, never guessed
-    assert vendor.secret_rules and vendor.volatile_lines == () and vendor.backup_commands == ()
+    # the secret forms are declared (tests/unit/test_vendor_secrets.py); the backup hooks are filled
+    # (golden tests: tests/unit/test_backup_normalise.py): configuration first, then version and
+    # inventory facts, read-only commands only
+    assert vendor.secret_rules and vendor.volatile_lines
+    assert vendor.backup_commands[:2] == (vendor.config_command, vendor.version_command)
+    assert len(vendor.backup_commands) >= 3
+    assert all(re.match(r"(display|show) ", c) for c in vendor.backup_commands), "read-only commands only"
 
 
 def test_the_platform_family_is_the_registry_everywhere() -> None:
