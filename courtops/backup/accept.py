@@ -62,5 +62,5 @@ def accept(
                     f"（{before} → {after} 字节，上限 {100 * max_shrink:.0f}%）"
                 ],
             )
-    masked = {rel: mask_text(text, rules.secret_rules, mask_key) for rel, text in full.items()}
+    masked = {rel: mask_text(text, rules.secrets_for(rel), mask_key) for rel, text in full.items()}
     return Outcome(capture.host, True, [], full, rules.render(masked))

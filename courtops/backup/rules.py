@@ -28,6 +28,10 @@ def _identity_render(files: dict[str, str]) -> dict[str, str]:
     return dict(files)
 
 
+def _no_path_rules(relpath: str) -> tuple[SecretRule, ...]:
+    return ()
+
+
 @dataclass(frozen=True)
 class PlatformRules:
     """One platform's backup rules.
@@ -37,7 +41,9 @@ class PlatformRules:
     - ``secret_rules``: what is masked in the git copy (``courtops.secrets.mask_text``);
     - ``render(files)``: the normalised, masked files → the repository entries under the device's
       path: ``{"": text}`` makes the device one file (network), ``{relpath: text}`` a directory;
-    - ``size_basis``: the files the shrink guard measures (empty: all of them).
+    - ``size_basis``: the files the shrink guard measures (empty: all of them);
+    - ``path_secret_rules(relpath)``: more rules for one file only (a server's ``etc/gshadow`` or
+      ``etc/ppp/chap-secrets``, whose formats would match harmless lines anywhere else).
     """
 
     platform: str
@@ -46,6 +52,12 @@ class PlatformRules:
     secret_rules: tuple[SecretRule, ...]
     render: Callable[[dict[str, str]], dict[str, str]] = _identity_render
     size_basis: tuple[str, ...] = ()
+    path_secret_rules: Callable[[str], tuple[SecretRule, ...]] = _no_path_rules
+
+    def secrets_for(self, relpath: str) -> tuple[SecretRule, ...]:
+        """What is masked in file ``relpath``: the platform's rules and that file's own."""
+        extra = self.path_secret_rules(relpath)
+        return (*self.secret_rules, *extra) if extra else self.secret_rules
 
     def size(self, files: dict[str, str]) -> int:
         """The size the shrink guard compares: the basis files' lengths (all files without a basis)."""

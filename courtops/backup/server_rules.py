@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from fnmatch import fnmatchcase
 from typing import Any
 
+from courtops.backup.rules import PlatformRules, register
 from courtops.secrets import SecretRule, hidden, mask_text, rules_for
 
 PLATFORMS = ("linux_deb", "linux_rpm")
@@ -138,19 +139,30 @@ def files_of(backup: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def problems(backup: Mapping[str, Any]) -> list[str]:
-    """Why this Linux backup is incomplete (empty: complete). An incomplete backup is rejected."""
-    found: list[str] = []
+def errors_of(backup: Mapping[str, Any]) -> tuple[str, ...]:
+    """What went wrong while collecting (the Capture's ``errors``): not this module's output at all."""
     if not isinstance(backup, Mapping) or backup.get("collector") != "courtops_backup_linux":
-        return ["不是 courtops_backup_linux 的输出"]
-    paths = {e.get("path") for e in backup.get("manifest") or []}
-    if "/etc" not in paths:
+        return ("不是 courtops_backup_linux 的输出",)
+    return ()
+
+
+def problems(backup: Mapping[str, Any]) -> list[str]:
+    """Everything that keeps this Linux backup from being accepted (empty: complete)."""
+    return list(errors_of(backup)) or validate(files_of(backup))
+
+
+def validate(files: Mapping[str, str]) -> list[str]:
+    """Why these Linux backup files are incomplete (empty: complete). An incomplete backup is rejected."""
+    found: list[str] = []
+    manifest = files.get("manifest.txt", "")
+    if not re.search(r"^dir \S+ \S+ /etc$", manifest, re.M):
         found.append("未读取到 /etc 目录")
-    if not (backup.get("files") or {}).get("/etc/passwd"):
+    if not files.get("etc/passwd", "").strip():
         found.append("缺少 /etc/passwd：/etc 读取不完整")
-    pk = backup.get("packages") or {}
-    if pk.get("error") or not pk.get("installed"):
-        found.append(f"软件包列表为空或读取失败：{pk.get('error') or '无软件包'}")
+    packages = files.get("packages.txt", "")
+    error = re.search(r"^# error: (.*)$", packages, re.M)
+    if error or not any(line and not line.startswith("#") for line in packages.splitlines()):
+        found.append(f"软件包列表为空或读取失败：{error.group(1) if error else '无软件包'}")
     return found
 
 
@@ -168,20 +180,21 @@ def normalise_firewall(text: str) -> str:
     return _IPT_STAMP.sub("", text)
 
 
+def normalise_file(relpath: str, text: str) -> str:
+    """One file without what changes on every read: a volatile file becomes a marker line, the
+    manifest drops volatile files' size and hash, the firewall ruleset its counters."""
+    path = _host_path(relpath)
+    if path is not None and is_volatile(path, text):
+        return VOLATILE_MARK + "\n"
+    if relpath == "manifest.txt":
+        return "".join(_normalise_manifest_line(line) + "\n" for line in text.splitlines())
+    if relpath == "firewall.txt":
+        return normalise_firewall(text)
+    return text
+
+
 def normalise(files: Mapping[str, str]) -> dict[str, str]:
-    """The files with volatile content replaced by a marker (manifest: no size or hash for them)."""
-    out: dict[str, str] = {}
-    for name, text in files.items():
-        path = _host_path(name)
-        if path is not None and is_volatile(path, text):
-            out[name] = VOLATILE_MARK + "\n"
-        elif name == "manifest.txt":
-            out[name] = "".join(_normalise_manifest_line(line) + "\n" for line in text.splitlines())
-        elif name == "firewall.txt":
-            out[name] = normalise_firewall(text)
-        else:
-            out[name] = text
-    return out
+    return {name: normalise_file(name, text) for name, text in files.items()}
 
 
 def _normalise_manifest_line(line: str) -> str:
@@ -196,16 +209,34 @@ def _secret_file(path: str) -> bool:
     return any(fnmatchcase(path, g) for g in SECRET_FILES) and not path.endswith(".pub")
 
 
+def path_secret_rules(relpath: str) -> tuple[SecretRule, ...]:
+    """The rules of one file besides the platform's: a whole private-key file (whatever its format),
+    gshadow hashes, ppp secrets."""
+    path = _host_path(relpath) or ""
+    if _secret_file(path):
+        return (_WHOLE,)
+    return tuple(r for glob, rules in FILE_RULES if fnmatchcase(path, glob) for r in rules)
+
+
+def platform_rules(platform: str) -> PlatformRules:
+    return PlatformRules(
+        platform=platform,
+        validate=lambda files: validate(files),
+        normalise=normalise_file,
+        secret_rules=tuple(rules_for(platform)),
+        path_secret_rules=path_secret_rules,
+    )
+
+
 def mask(files: Mapping[str, str], platform: str = "linux_deb", key: bytes | None = None) -> dict[str, str]:
-    """The git copy: every secret masked, the rest of each line kept (a diff still shows that a
-    password changed: with ``key`` the mask carries a keyed fingerprint of the secret)."""
-    base = rules_for(platform)
-    out: dict[str, str] = {}
-    for name, text in files.items():
-        path = _host_path(name) or ""
-        if _secret_file(path):
-            out[name] = mask_text(text, (_WHOLE,), key)
-            continue
-        extra = [r for glob, rules in FILE_RULES if fnmatchcase(path, glob) for r in rules]
-        out[name] = mask_text(text, [*base, *extra], key)
-    return out
+    """The git copy: every secret masked, the rest of each line kept (with ``key`` the mask carries a
+    keyed fingerprint, so a diff still shows that a password changed)."""
+    rules = platform_rules(platform)
+    return {name: mask_text(text, rules.secrets_for(name), key) for name, text in files.items()}
+
+
+for _platform in PLATFORMS:
+    register(platform_rules(_platform))
+
+# Windows registers from its own module; the registry imports only this one (rules.EXTRA_RULE_MODULES)
+from courtops.backup import windows_rules  # noqa: E402,F401

@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from courtops.backup.rules import PlatformRules, register
 from courtops.secrets import SecretRule, mask_text, rules_for
 
 PLATFORMS = ("windows",)
@@ -67,19 +68,31 @@ def files_of(backup: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def problems(backup: Mapping[str, Any]) -> list[str]:
-    """Why this Windows backup is incomplete (empty: complete)."""
+def errors_of(backup: Mapping[str, Any]) -> tuple[str, ...]:
+    """What the collector could not read (the Capture's ``errors``)."""
     if not isinstance(backup, Mapping) or backup.get("collector") != "courtops_backup_windows":
-        return ["不是 courtops_backup_windows 的输出"]
-    found = [str(e) for e in backup.get("errors") or []]
-    secedit = _text(backup.get("secedit"))
+        return ("不是 courtops_backup_windows 的输出",)
+    return tuple(str(e) for e in backup.get("errors") or [])
+
+
+def validate(files: Mapping[str, str]) -> list[str]:
+    """Why these Windows backup files are incomplete (empty: complete)."""
+    found = []
+    secedit = files.get("secedit.inf", "")
     missing = [s for s in SECEDIT_SECTIONS if s not in secedit]
-    if secedit and missing:
+    if missing:
         found.append(f"secedit 导出不完整，缺少 {'、'.join(missing)}")
-    audit = _text(backup.get("auditpol"))
-    if audit and not audit_rows(audit):
+    if not audit_rows(files.get("auditpol.csv", "")):
         found.append("auditpol 备份没有任何审核策略行")
     return found
+
+
+def problems(backup: Mapping[str, Any]) -> list[str]:
+    """Everything that keeps this Windows backup from being accepted (empty: complete)."""
+    errors = errors_of(backup)
+    if errors[:1] == ("不是 courtops_backup_windows 的输出",):
+        return list(errors)
+    return [*errors, *validate(files_of(backup))]
 
 
 def audit_rows(text: str) -> list[dict[str, str]]:
@@ -91,31 +104,54 @@ def audit_rows(text: str) -> list[dict[str, str]]:
     return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
 
 
-def normalise(files: Mapping[str, str]) -> dict[str, str]:
+def normalise_file(relpath: str, text: str) -> str:
     """Windows exports carry no clock or counter, so normalising is only their text form (``_text``)
     and the ``Machine Name`` column of the audit CSV, which a renamed or cloned host changes without
     any policy changing."""
-    out = {name: _text(text) for name, text in files.items()}
-    if "auditpol.csv" in out:
-        out["auditpol.csv"] = re.sub(r"(?m)^[^,\n]+,(System|,)", r",\1", out["auditpol.csv"])
-    return out
+    text = _text(text)
+    if relpath == "auditpol.csv":
+        text = re.sub(r"(?m)^[^,\n]+,(System|,)", r",\1", text)
+    return text
 
 
-#: a secedit [Registry Values] line holding a REG_DWORD (type 4): a number is a policy setting, never a
-#: secret, even when the value's name ends in a secret word (FilterAdministratorToken=4,1,
-#: EnablePlainTextPassword=4,0): masking it would hide a policy change from the diff
-_SECEDIT_DWORD = re.compile(r"^MACHINE\\[^=\n]+=4,-?\d+$")
+def normalise(files: Mapping[str, str]) -> dict[str, str]:
+    return {name: normalise_file(name, text) for name, text in files.items()}
+
+
+def secret_rules(platform: str = "windows") -> tuple[SecretRule, ...]:
+    """The platform's rules, with the generic ``key = value`` rule told to leave a secedit
+    ``[Registry Values]`` REG_DWORD alone (``FilterAdministratorToken=4,1``,
+    ``EnablePlainTextPassword=4,0``): a number is a policy setting, not a secret, and masking it would
+    hide a policy change from the diff. A REG_SZ value (``DefaultPassword=1,"…"``) is still masked."""
+    out: list[SecretRule] = []
+    for rule in rules_for(platform):
+        if rule.name == "assignment.secret":
+            pattern = rule.pattern.pattern.replace("(?P<q>", r"(?!4,-?\d+[ \t]*$)(?P<q>", 1)
+            rule = SecretRule(
+                rule.name,
+                pattern,
+                rule.replacement,
+                rule.keep_keys,
+                flags=rule.pattern.flags | re.M,
+                hint=rule.hint.pattern if rule.hint else None,
+            )
+        out.append(rule)
+    return (*out, ARGUMENT_PASSWORD)
+
+
+def platform_rules(platform: str = "windows") -> PlatformRules:
+    return PlatformRules(
+        platform=platform,
+        validate=lambda files: validate(files),
+        normalise=normalise_file,
+        secret_rules=secret_rules(platform),
+    )
 
 
 def mask(files: Mapping[str, str], platform: str = "windows", key: bytes | None = None) -> dict[str, str]:
-    rules = [*rules_for(platform), ARGUMENT_PASSWORD]
-    out = {}
-    for name, text in files.items():
-        if name == "secedit.inf":
-            lines = text.split("\n")
-            out[name] = "\n".join(
-                ln if _SECEDIT_DWORD.match(ln) else mask_text(ln, rules, key) for ln in lines
-            )
-        else:
-            out[name] = mask_text(text, rules, key)
-    return out
+    rules = platform_rules(platform)
+    return {name: mask_text(text, rules.secrets_for(name), key) for name, text in files.items()}
+
+
+for _platform in PLATFORMS:
+    register(platform_rules(_platform))

@@ -251,3 +251,25 @@ def test_through_ansible_module(tmp_path: Path) -> None:
     result = doc["plays"][0]["tasks"][0]["hosts"]["localhost"]
     assert result["changed"] is False
     assert result["backup"]["files"]["/etc/passwd"].startswith("root:x:0:0")
+
+
+def test_registered_with_the_backup_core(backup: dict[str, Any]) -> None:
+    from courtops.backup.accept import accept
+    from courtops.backup.capture import Capture
+    from courtops.backup.rules import registry
+
+    assert {"linux_deb", "linux_rpm", "windows"} <= set(registry())
+    capture = Capture("lab-srv-001", "linux_deb", "site_main", "servers", rules.files_of(backup))
+    outcome = accept(capture, None, mask_key=b"k" * 32)
+    assert outcome.ok, outcome.reasons
+    assert HASH in outcome.full["etc/shadow"]  # the encrypted full copy keeps it for a restore
+    dumped = json.dumps(outcome.masked, ensure_ascii=False)
+    assert HASH[3:] not in dumped and KEY_BODY not in dumped and GHASH[3:] not in dumped
+    assert outcome.masked["etc/adjtime"] == rules.VOLATILE_MARK + "\n"
+    # unchanged host, second capture: identical copy (nothing to commit)
+    again = accept(capture, outcome.full, mask_key=b"k" * 32)
+    assert again.masked == outcome.masked and again.full == outcome.full
+    # a truncated /etc (most files gone) is rejected by the shrink guard, the last copy stays
+    small = {k: v for k, v in capture.files.items() if k in ("etc/passwd", "manifest.txt", "packages.txt")}
+    shrunk = accept(Capture("lab-srv-001", "linux_deb", "site_main", "servers", small), outcome.full)
+    assert not shrunk.ok and "缩小" in shrunk.reason
