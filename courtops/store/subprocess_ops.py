@@ -15,7 +15,7 @@ from typing import Any
 
 from courtops.inspection.incidents import sync
 from courtops.runkinds import incident_kinds
-from courtops.store import Run, RunInfo, Store, StoreError
+from courtops.store import Drill, Run, RunInfo, Store, StoreError
 from courtops.store.current import current_run
 
 
@@ -99,11 +99,22 @@ def backup_committed(request: dict[str, Any]) -> dict[str, Any]:
     return {"hosts": len(request["hosts"])}
 
 
+def drill_add(request: dict[str, Any]) -> dict[str, Any]:
+    """Record one drill (应急演练: a restore, a spare swap) against this run; ``dry_run`` records nothing."""
+    if request.get("dry_run"):
+        return {"id": None}
+    with Store(request.get("store") or None) as store:
+        run = _current_run(store, request.get("run_uuid") or "")
+        drill = Drill(**(request["drill"] | {"run_id": run.id if run else None}))
+        return {"id": store.add_drill(drill)}
+
+
 OPERATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "previous-run": previous_run,
     "incidents-sync": incidents_sync,
     "backup-record": backup_record,
     "backup-committed": backup_committed,
+    "drill-add": drill_add,
 }
 
 

@@ -19,6 +19,7 @@ from typing import Any, TypedDict
 # One secret engine for the whole project: the vendor modules build their rules with it, Vendor.mask
 # delegates to it, and courtops.secrets.rules_for(platform) includes every vendor's secret_rules.
 from courtops.secrets import HIDDEN, SecretRule, mask_text, secret_rule
+from courtops.vendors.restore import RestoreMethod
 
 __all__ = [
     "HIDDEN",
@@ -150,8 +151,9 @@ class Vendor:
     #: the configuration prints global lines with one leading space after a ``#`` (Comware), so the
     #: configuration diff must unindent them before comparing (courtops/cliconf_diff.py)
     config_global_indent: bool = False
-    #: how a saved configuration is put back; None until the restore work implements one
-    restore: str | None = None
+    #: how a saved configuration is put back (courtops/vendors/restore.py); None: no restore for
+    #: this vendor (playbooks/restore.yml refuses it)
+    restore: RestoreMethod | None = None
 
     def defaults_for(self, version: SoftwareVersion | None) -> Mapping[str, Any]:
         """The documented defaults of this software version; empty for an unknown version."""

@@ -13,6 +13,7 @@ from typing import Any
 
 from courtops.vendors import common
 from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor, secret_rule
+from courtops.vendors.restore import RestoreMethod, Step
 
 PLATFORM = "comware"
 CONFIG_COMMAND = "display current-configuration"
@@ -383,6 +384,24 @@ SECRET_RULES = (
 )
 
 
+#: Comware 7: the file onto flash (SFTP), `configuration replace file` (no reboot; lines missing from
+#: the file are undone), then `save force` so the restored configuration is also the startup one.
+#: The replace asks whether to save the current configuration first: no (it is in the pre-restore backup).
+RESTORE = RestoreMethod(
+    name="configuration replace file",
+    file="courtops-restore.cfg",
+    steps=(
+        Step(
+            "configuration replace file flash:/{file}",
+            prompts=(r"save current configuration\? ?\[Y/N\]",),
+            answers=("N",),
+            ok=re.compile(r"Succeeded in replacing current configuration"),
+        ),
+        Step("save force", ok=re.compile(r"successfully")),
+    ),
+)
+
+
 VENDOR = Vendor(
     platform=PLATFORM,
     title="新华三 Comware",
@@ -448,4 +467,5 @@ VENDOR = Vendor(
     volatile_lines=VOLATILE,
     config_mode=("system-view", "return"),
     config_global_indent=True,
+    restore=RESTORE,
 )

@@ -11,6 +11,7 @@ from typing import Any
 
 from courtops.vendors import common
 from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor, secret_rule
+from courtops.vendors.restore import RestoreMethod, Step
 
 PLATFORM = "ios"
 CONFIG_COMMAND = "show running-config"
@@ -402,6 +403,18 @@ SECRET_RULES = (
 )
 
 
+#: IOS / IOS XE: the file onto flash (SFTP), `configure replace … force` (applies the additions and
+#: deletions that turn the running configuration into the file's), then `write memory`.
+RESTORE = RestoreMethod(
+    name="configure replace",
+    file="courtops-restore.cfg",
+    steps=(
+        Step("configure replace flash:{file} force", ok=re.compile(r"Rollback Done")),
+        Step("write memory", ok=re.compile(r"\[OK\]")),
+    ),
+)
+
+
 VENDOR = Vendor(
     platform=PLATFORM,
     title="思科 IOS",
@@ -439,4 +452,5 @@ VENDOR = Vendor(
     volatile_lines=VOLATILE,
     secret_rules=SECRET_RULES,
     config_mode=("configure terminal", "end"),
+    restore=RESTORE,
 )

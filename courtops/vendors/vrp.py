@@ -12,6 +12,7 @@ from typing import Any
 
 from courtops.vendors import common
 from courtops.vendors.base import Facts, Interface, SoftwareVersion, Vendor, secret_rule
+from courtops.vendors.restore import RestoreMethod, Step
 
 PLATFORM = "vrp"
 CONFIG_COMMAND = "display current-configuration"
@@ -392,6 +393,25 @@ SECRET_RULES = (
 )
 
 
+#: VRP 5 (S-series): the file onto flash (SFTP), make it the next startup file, reboot
+#: (backup-anchors.md §5). The reboot asks first whether to save the running configuration into the
+#: next startup file — the answer must be no, or the restored file would be overwritten.
+RESTORE = RestoreMethod(
+    name="startup saved-configuration + reboot",
+    file="courtops-restore.cfg",
+    steps=(
+        Step("startup saved-configuration {file}", ok=re.compile(r"Succeeded in setting")),
+        Step(
+            "reboot",
+            prompts=(r"saved to the next startup configuration.*\[y/n\]", r"System will reboot.*\[y/n\]"),
+            answers=("n", "y"),
+            closes=True,
+        ),
+    ),
+    reboots=True,
+)
+
+
 VENDOR = Vendor(
     platform=PLATFORM,
     title="华为 VRP",
@@ -450,4 +470,5 @@ VENDOR = Vendor(
     volatile_lines=VOLATILE,
     secret_rules=SECRET_RULES,
     config_mode=("system-view", "return"),
+    restore=RESTORE,
 )

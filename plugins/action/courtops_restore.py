@@ -1,0 +1,164 @@
+"""Action plugin: put a stored configuration back on a network device with its vendor's mechanism.
+
+Documented in library/courtops_restore.py (ansible-doc -t module courtops_restore). Runs on the
+target (network_cli); the configuration text never becomes a task variable or a result (it holds the
+device's secrets): it goes from the encrypted full copy to a private temporary file, over SFTP onto
+the device's flash, and the file is deleted at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ansible.module_utils.connection import Connection, ConnectionError
+from ansible.plugins.action import ActionBase
+
+from courtops.backup.repo import BackupRepo, RepoError
+from courtops.backup.restore import (
+    RestoreRefused,
+    differences,
+    for_target,
+    normalised,
+    restorable_config,
+    same_platform,
+)
+from courtops.secrets import mask_text
+from courtops.secrets import rules_for as secret_rules_for
+from courtops.vendors import GROUP, find, platforms
+
+
+def _platform(values: dict[str, Any]) -> str:
+    groups = values.get("group_names") or []
+    return str(values.get("asset_platform") or next((p for p in platforms() if p in groups), ""))
+
+
+class ActionModule(ActionBase):
+    TRANSFERS_FILES = False
+    _supports_check_mode = True  # in check mode: everything is checked, nothing is copied or run
+
+    def run(self, tmp=None, task_vars=None):  # type: ignore[no-untyped-def]
+        result = super().run(tmp, task_vars)
+        _, args = self.validate_argument_spec(
+            argument_spec={
+                "source": {"type": "str", "required": True},
+                "rev": {"type": "str"},
+                "verify": {"type": "bool", "default": False},
+                "keep_identity": {"type": "bool"},
+                "repo": {"type": "str"},
+                "timeout": {"type": "int", "default": 120},
+            }
+        )
+        task_vars = task_vars or {}
+        target = str(task_vars.get("inventory_hostname"))
+        source = args["source"]
+        hostvars = task_vars.get("hostvars", {})
+        platform = _platform(task_vars)
+        vendor = find(platform)
+        if GROUP not in (task_vars.get("group_names") or []) or vendor is None or vendor.restore is None:
+            return result | {
+                "failed": True,
+                "msg": f"{target} 不是有恢复机制的网络设备（平台 {platform or '未知'}）",
+            }
+        method = vendor.restore
+        keep = args["keep_identity"] if args["keep_identity"] is not None else source != target
+        try:
+            if source not in hostvars:
+                raise RestoreRefused(f"清单中没有主机 {source}")
+            same_platform(platform, _platform(hostvars[source]), target, source)
+            repo = BackupRepo(args["repo"]) if args["repo"] else BackupRepo()
+            revs = repo.log(source)
+            if not revs:
+                raise RestoreRefused(f"{source} 没有配置备份，无法恢复")
+            rev = repo.resolve(args["rev"]) if args["rev"] else revs[0].rev
+            own = repo.log(target) if target != source else revs
+            pre_rev = own[0].rev if own else ""
+            config = restorable_config(platform, repo.full_copy(source, rev))
+        except (RestoreRefused, RepoError) as exc:
+            return result | {"failed": True, "msg": str(exc)}
+
+        conn = Connection(self._connection.socket_path)
+        current = str(conn.get(command=vendor.config_command))
+        config = for_target(platform, config, current if keep else None)
+        expected = normalised(platform, config)
+        digest = hashlib.sha256(expected.encode("utf-8")).hexdigest()
+        facts = {
+            "rev": rev,
+            "pre_rev": pre_rev,
+            "source": source,
+            "mechanism": method.name,
+            "sha256": digest,
+            "reboots": method.reboots,
+        }
+        if args["verify"]:
+            diff = differences(platform, config, current)
+            ok = not diff
+            msg = "恢复后配置与恢复的版本一致" if ok else f"恢复后配置与版本 {rev[:12]} 不一致"
+            return (
+                result | facts | {"changed": False, "equal": ok, "diff": diff, "failed": not ok, "msg": msg}
+            )
+        if not differences(platform, config, current):
+            return (
+                result
+                | facts
+                | {"changed": False, "msg": f"{target} 的配置已与版本 {rev[:12]} 一致，无需恢复"}
+            )
+        if self._task.check_mode:
+            return (
+                result | facts | {"changed": True, "msg": f"检查模式：将以 {method.name} 恢复版本 {rev[:12]}"}
+            )
+        try:
+            self._put(conn, config, method.file, args["timeout"])
+            outputs = self._steps(conn, vendor, method, platform)
+        except (ConnectionError, RestoreRefused) as exc:
+            text = mask_text(str(exc), secret_rules_for(platform))
+            return result | facts | {"failed": True, "changed": True, "msg": f"恢复失败：{text}"}
+        return (
+            result
+            | facts
+            | {"changed": True, "outputs": outputs, "msg": f"已以 {method.name} 恢复版本 {rev[:12]}"}
+        )
+
+    @staticmethod
+    def _put(conn: Connection, config: str, name: str, timeout: int) -> None:
+        fd, path = tempfile.mkstemp(prefix="courtops-restore-", suffix=".cfg")  # mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(config.rstrip("\n") + "\n")
+            conn.copy_file(source=path, destination=name, proto="sftp", timeout=timeout)
+        finally:
+            Path(path).unlink()
+
+    @staticmethod
+    def _steps(conn: Connection, vendor: Any, method: Any, platform: str) -> list[str]:
+        outputs = []
+        rules = secret_rules_for(platform)
+        for step in method.steps:
+            command = step.text(method.file)
+            try:
+                raw = conn.get(
+                    command=command,
+                    prompt=list(step.prompts) or None,
+                    answer=list(step.answers) or None,
+                    check_all=bool(step.prompts),
+                )
+                out = "" if raw is None else str(raw)
+            except ConnectionError:
+                if not step.closes:
+                    raise
+                out = ""
+            if step.closes:
+                # the device rebooted and ended the session, as it should: close our end too, so the
+                # next task opens a new session instead of writing into the dead one
+                with contextlib.suppress(ConnectionError):
+                    conn.close()
+                outputs.append(f"{command}: 设备已重启（会话已结束）")
+                break
+            outputs.append(f"{command}: {mask_text(out.strip(), rules)[-300:]}")
+            if vendor.is_cli_error(out) or (step.ok is not None and not step.ok.search(out)):
+                raise RestoreRefused(f"{command} 未成功：{mask_text(out.strip(), rules)[-300:]}")
+        return outputs
