@@ -358,6 +358,7 @@ VOLATILE = (
     re.compile(r"^! NVRAM config last updated at "),
     re.compile(r"^ntp clock-period \d+$"),
     re.compile(r"\buptime is\b", re.I),
+    re.compile(r"^Uptime for this control processor is "),
     re.compile(r"^System (?:returned to ROM by|restarted at) "),
     re.compile(r"^Load for five secs: "),
     re.compile(r"^Time source is \S+, \d"),

@@ -9,12 +9,13 @@ description:
   - Reads the vendor module of a network platform (C(vrp), C(comware), C(ios), or a vendor added through
     C(COURTOPS_VENDOR_PATH)) so the playbooks run the commands the vendor declares instead of keeping
     their own lists.
-  - C(audit_commands) returns the read-only command list of the 等保 audit; C(inspection_commands) the
+  - C(audit_commands) returns the read-only command list of the 等保 audit; C(backup_commands) the
+    read-only commands of the configuration backup (configuration first, then version and inventory facts); C(inspection_commands) the
     mapping reading name -> command of the inspection; C(network_os) the ansible_network_os value;
     C(platforms) every network platform (the inventory's C(network_cli) group).
 options:
   _terms:
-    description: What to return - audit_commands, inspection_commands, network_os, paging_off or platforms.
+    description: What to return - audit_commands, backup_commands, inspection_commands, network_os, paging_off or platforms.
     required: true
   platform:
     description: The host's platform (its ledger platform code); not needed for C(platforms).
@@ -41,7 +42,7 @@ from ansible.plugins.lookup import LookupBase
 
 from courtops import vendors
 
-WHAT = ("audit_commands", "inspection_commands", "network_os", "paging_off", "platforms")
+WHAT = ("audit_commands", "backup_commands", "inspection_commands", "network_os", "paging_off", "platforms")
 
 
 class LookupModule(LookupBase):

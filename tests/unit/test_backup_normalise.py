@@ -86,6 +86,17 @@ FILE_CASES = [
         "ios/iosv_15.8_show_version_ntc.txt",
         ["rtr-01 uptime is 1 week, 3 days, 16 hours, 11 minutes", "System returned to ROM by reload"],
     ),
+    (
+        "ios",
+        "version",
+        "ios/c9200l_iosxe17.9_show_version_oxidized.txt",
+        [
+            "LAB-SW123_9200L uptime is 44 weeks, 4 days, 1 hour, 16 minutes",
+            "Uptime for this control processor is 44 weeks, 4 days, 1 hour, 17 minutes",
+            "System returned to ROM by Reload Command at 11:29:34 CET Thu Nov 2 2023",
+            "System restarted at 11:41:27 CET Thu Nov 2 2023",
+        ],
+    ),
     # VRP display version: the chassis and every board's uptime
     (
         "vrp",
