@@ -24,10 +24,16 @@ version_added: "0.1.0"
 author: courtops
 options:
   results:
-    description: The registered C(cli_command) loop results (each with C(item) = the command).
+    description: The registered C(cli_command) loop results (each with C(item) = the command), for a network device.
     type: list
     elements: dict
-    required: true
+    default: []
+  collected:
+    description:
+      - For a server, instead of O(results), the registered result of its one collecting call
+        (C(courtops_backup_linux) or C(courtops_backup_windows)); its files are laid out by
+        courtops/backup/server_rules.py.
+    type: dict
   platform:
     description: The device's platform; default the host's C(asset_platform).
     type: str

@@ -239,4 +239,25 @@ for _platform in PLATFORMS:
     register(platform_rules(_platform))
 
 # Windows registers from its own module; the registry imports only this one (rules.EXTRA_RULE_MODULES)
-from courtops.backup import windows_rules  # noqa: E402,F401
+from courtops.backup import windows_rules  # noqa: E402
+
+
+def capture_files(collected: Mapping[str, Any], platform: str) -> tuple[dict[str, str], list[str]]:
+    """A server collector's registered result → (capture files, collection errors): what
+    ``courtops_backup`` stages for a Linux or Windows host (``collected`` option)."""
+    msg = str(collected.get("msg") or "").strip().splitlines()
+    detail = msg[0][:200] if msg else "无输出"
+    if collected.get("unreachable"):
+        return {}, [f"主机不可达：{detail}"]
+    if collected.get("skipped"):
+        return {}, ["未执行备份采集（已跳过）"]
+    raw = collected.get("backup")
+    if collected.get("failed") or not isinstance(raw, Mapping):
+        return {}, [f"备份采集失败：{detail}"]
+    if platform == "windows":
+        errors = list(windows_rules.errors_of(raw))
+        return (
+            {} if errors[:1] == ["不是 courtops_backup_windows 的输出"] else windows_rules.files_of(raw)
+        ), errors
+    errors = list(errors_of(raw))
+    return ({} if errors else files_of(raw)), errors

@@ -46,7 +46,8 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         _, args = self.validate_argument_spec(
             argument_spec={
-                "results": {"type": "list", "elements": "dict", "required": True},
+                "results": {"type": "list", "elements": "dict", "default": []},
+                "collected": {"type": "dict"},
                 "platform": {"type": "str"},
                 "site": {"type": "str"},
                 "device_class": {"type": "str"},
@@ -66,9 +67,14 @@ class ActionModule(ActionBase):
         site = args["site"] or str(task_vars.get("asset_site") or "")
         device_class = args["device_class"] or str(task_vars.get("asset_class") or "")
         check = bool(self._task.check_mode)
-        files, errors = _capture_files(args["results"], platform)
-        if not args["results"]:
-            errors = ["未执行任何备份命令"]
+        if args["collected"] is not None:  # a server: its collector's one registered result
+            from courtops.backup.server_rules import capture_files
+
+            files, errors = capture_files(args["collected"], platform)
+        else:
+            files, errors = _capture_files(args["results"], platform)
+            if not args["results"]:
+                errors = ["未执行任何备份命令"]
         # an error message may quote device output: masked like everything courtops writes down
         errors = [mask_text(e, rules_for(platform)) for e in errors]
         capture = Capture(host, platform, site, device_class, files, tuple(errors))
