@@ -18,7 +18,8 @@ description:
     fingerprint and stages it in the git repository with a vault-encrypted full copy (docs/backup.md).
   - Records the attempt in the results store (status 成功 / 失败 with the reason, last success, last change)
     and opens an incident for a failed backup, or closes it after a good one.
-  - Fails the host when its backup is rejected, so the run shows it; the other hosts go on.
+  - A rejected backup is not a failed task (the run goes on to its commit); C(courtops_backup_commit) names the
+    rejected devices and fails the run after committing the good copies.
   - In check mode it says whether the copy would change and writes nothing.
 version_added: "0.1.0"
 author: courtops

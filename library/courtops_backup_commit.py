@@ -14,10 +14,21 @@ description:
   - Runs once on the controller at the end of C(playbooks/backup.yml). Commits every device copy staged by
     C(courtops_backup) in one commit naming the run id and the devices changed; commits nothing when no device
     changed. Pushes to C($COURTOPS_BACKUP_REMOTE) when set. Notes the commit in the results store.
+  - Then fails when a device of O(hosts) had its backup rejected (status 失败), naming each with its reason, so the
+    run's result shows it after the good copies are committed.
   - In check mode nothing was staged and nothing is committed.
 version_added: "0.1.0"
 author: courtops
 options:
+  hosts:
+    description: The devices of the run whose registered C(courtops_backup) results to summarise (normally C(groups['all'])).
+    type: list
+    elements: str
+    default: []
+  result_var:
+    description: The variable each device registered its C(courtops_backup) result in.
+    type: str
+    default: backup_result
   repo:
     description: The backup repository; default C($COURTOPS_BACKUP_REPO), else C(backups) next to the results store.
     type: str
@@ -29,10 +40,15 @@ options:
 EXAMPLES = r"""
 - name: Commit the devices that changed
   courtops_backup_commit:
+    hosts: "{{ groups['all'] }}"
   run_once: true
 """
 
 RETURN = r"""
+failed_devices:
+  description: The devices whose backup was rejected, with the reason.
+  returned: always
+  type: dict
 rev:
   description: The commit made (empty when no device changed).
   returned: success

@@ -37,11 +37,14 @@ class RepoError(Exception):
     """A git command failed, or the host has no backup (at that revision)."""
 
 
-def default_path() -> Path:
-    """$COURTOPS_BACKUP_REPO, else ``backups`` beside the results store the recorder uses."""
+def default_path(store: str | os.PathLike[str] | None = None) -> Path:
+    """$COURTOPS_BACKUP_REPO, else ``backups`` beside the results store (``store``, else the one the
+    recorder uses)."""
     env = os.environ.get(REPO_ENV)
     if env:
         return Path(env).expanduser()
+    if store is not None:
+        return Path(store).parent / "backups"
     from courtops.store import default_path as store_path
 
     return store_path().parent / "backups"
@@ -52,6 +55,16 @@ class Revision:
     rev: str
     at: float
     subject: str
+
+
+@dataclass(frozen=True)
+class DeviceChange:
+    """One device's changes in a time window: the commits and the combined diff (masked)."""
+
+    host: str
+    path: str
+    revisions: tuple[Revision, ...]  # newest first
+    diff: str
 
 
 @dataclass(frozen=True)
@@ -251,6 +264,34 @@ class BackupRepo:
         else:
             old, new = self.resolve(rev1), self.resolve(rev2 or "HEAD")
         return self.git("diff", old, new, "--", path)
+
+    def changes_since(self, since: float | None) -> list[DeviceChange]:
+        """Every device whose masked copy changed after ``since`` (all history when None), with the
+        diff from its copy before the window to its newest copy. One ``git log`` for all devices."""
+        if not self.exists():
+            return []
+        args = ["log", "--format=%x1e%H%x1f%at%x1f%s", "--name-only"]
+        if since is not None:
+            args.append(f"--since=@{int(since)}")
+        by_path: dict[str, list[Revision]] = {}
+        for entry in self.git(*args).split("\x1e")[1:]:
+            head, *names = entry.strip("\n").split("\n")
+            rev, at, subject = head.split("\x1f", 2)
+            for name in filter(None, names):
+                if name.startswith(".") or name.count("/") < 2:
+                    continue
+                path = "/".join(name.split("/")[:3])
+                revs = by_path.setdefault(path, [])
+                if not revs or revs[-1].rev != rev:
+                    revs.append(Revision(rev, float(at), subject))
+        out = []
+        empty = self.git("hash-object", "-t", "tree", "/dev/null").strip()
+        for path, revs in sorted(by_path.items()):
+            oldest = revs[-1].rev
+            base = self.git("rev-parse", "--verify", "--quiet", f"{oldest}^", check=False).strip() or empty
+            diff = self.git("diff", base, revs[0].rev, "--", path)
+            out.append(DeviceChange(path.rsplit("/", 1)[-1], path, tuple(revs), diff))
+        return out
 
     def full_copy(self, host: str, rev: str | None = None) -> dict[str, str]:
         """The unmasked files of ``host`` at ``rev`` (newest when None), decrypted: what a restore puts back."""

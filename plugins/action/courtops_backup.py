@@ -5,6 +5,7 @@ Documented in library/courtops_backup.py (ansible-doc -t module courtops_backup)
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -30,7 +31,13 @@ def _capture_files(results: list[dict[str, Any]], platform: str) -> tuple[dict[s
         elif r.get("skipped"):
             continue
         elif r.get("failed") or "stdout" not in r:
-            errors.append(f"{command} 执行失败：{detail}")
+            # the terminal plugin fails a command the device refused: name the device's error line
+            text = str(r.get("msg") or "").encode().decode("unicode_escape", "replace")
+            refused = [x.strip() for x in re.split(r"[\r\n]+", text) if vendor.is_cli_error(x)]
+            if refused:
+                errors.append(f"{command} 返回错误：{refused[0][:160]}")
+            else:
+                errors.append(f"{command} 执行失败：{detail}")
         else:
             files[file_name(vendor, command)] = str(r["stdout"])
     return files, list(dict.fromkeys(errors))  # an unreachable device fails every command alike
@@ -121,5 +128,7 @@ class ActionModule(ActionBase):
                 prefix + ("配置已变更" if outcome.changed else "配置未变更") + f"（{outcome.path}）"
             )
         else:
-            result.update(failed=True, msg=f"{prefix}配置备份失败，保留上次完好副本：{outcome.reason}")
+            # not a failed task: the run goes on to its commit, whose summary fails the run (all hosts
+            # of a play failing would end the playbook before the good copies are committed)
+            result["msg"] = f"{prefix}配置备份失败，保留上次完好副本：{outcome.reason}"
         return result
