@@ -24,11 +24,17 @@ author: courtops
 options:
   source:
     description: The host whose backup is restored (the target itself, or the device a spare replaces).
+      A Linux host gets its C(/etc) back (C(courtops_restore_files)); a network device its configuration.
     type: str
     required: true
   rev:
     description: The backup repository revision; the newest copy of I(source) when omitted.
     type: str
+  not_after:
+    description:
+      - Without I(rev), restore the newest revision committed at or before this time (epoch seconds),
+        so the restore run's own pre-restore backup is not taken for the copy to restore.
+    type: float
   verify:
     description: Only compare the target's configuration with the revision.
     type: bool

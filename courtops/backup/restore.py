@@ -12,6 +12,7 @@ import difflib
 import re
 
 from courtops.backup.rules import rules_for
+from courtops.backup.server_rules import VOLATILE_MARK
 from courtops.secrets import HIDDEN, mask_text
 from courtops.secrets import rules_for as secret_rules_for
 from courtops.vendors import find
@@ -85,3 +86,96 @@ def same_platform(target_platform: str, source_platform: str, target: str, sourc
             f"拒绝恢复：{source} 的平台是 {source_platform}，目标 {target} 是 {target_platform}，"
             "只能恢复到同一平台的设备或备件"
         )
+
+
+# -- Linux: the stored /etc back onto a host ---------------------------------------------------------
+#: what makes a Linux host itself: kept as the target's when the backup goes onto another host
+LINUX_IDENTITY = (
+    "/etc/hostname",
+    "/etc/hosts",
+    "/etc/machine-id",
+    "/etc/ssh/ssh_host_*",
+    "/etc/network/interfaces",
+    "/etc/network/interfaces.d/*",
+    "/etc/systemd/network/*",
+    "/etc/netplan/*",
+    "/etc/sysconfig/network-scripts/*",
+    "/etc/NetworkManager/system-connections/*",
+)
+_MANIFEST = re.compile(
+    r"^(?P<type>\S+) (?P<mode>\d{3,4}) (?P<owner>.*?)\((?P<uid>\d+)\):(?P<group>.*?)\((?P<gid>\d+)\) (?P<rest>/.*)$"
+)
+
+
+def _identity(path: str) -> bool:
+    from fnmatch import fnmatchcase
+
+    return any(fnmatchcase(path, g) for g in LINUX_IDENTITY)
+
+
+def linux_entries(files: dict[str, str], *, keep_identity: bool) -> list[dict[str, object]]:
+    """The entries ``courtops_restore_files`` puts back, from a Linux backup's full copy: every
+    directory, symlink and text file of the manifest with its mode and owner; hash-only files with
+    their hash (reported, not written); volatile files and, onto another host, identity files skipped."""
+    manifest = files.get("manifest.txt", "")
+    if not manifest.strip() or "etc/passwd" not in files:
+        raise RestoreRefused("备份中没有 /etc 清单或 /etc/passwd，不是完整的 Linux 备份")
+    entries: list[dict[str, object]] = []
+    for line in manifest.splitlines():
+        m = _MANIFEST.match(line)
+        if m is None:
+            continue
+        rest, kind = m.group("rest"), m.group("type")
+        path, _, tail = rest.partition(" -> ") if kind == "symlink" else rest.partition(" [")
+        if tail == "易变]" or (keep_identity and _identity(path)):
+            continue
+        entry: dict[str, object] = {
+            "path": path,
+            "type": kind,
+            "mode": m.group("mode"),
+            "owner": m.group("owner"),
+            "group": m.group("group"),
+            "uid": int(m.group("uid")),
+            "gid": int(m.group("gid")),
+        }
+        if kind == "symlink":
+            entry["target"] = tail
+        elif kind == "file":
+            text = files.get("etc/" + path.removeprefix("/etc/"))
+            if tail:  # binary / too large: "[binary size=N sha256=H]"
+                sha = re.search(r"sha256=(\w+)", tail)
+                entry["sha256"] = sha.group(1) if sha else ""
+            elif text is not None and text.startswith(VOLATILE_MARK):
+                continue  # a volatile file: the host writes its own
+            elif text is None or _MASK_MARK.search(text):
+                raise RestoreRefused(f"备份中 {path} 的内容缺失或已脱敏，拒绝恢复")
+            else:
+                entry["content"] = text
+        elif kind != "dir":
+            continue  # fifos, sockets, devices: not configuration
+        entries.append(entry)
+    return entries
+
+
+def linux_differences(expected: dict[str, str], actual: dict[str, str], *, keep_identity: bool) -> list[str]:
+    """The backed-up paths whose content, mode, owner or link differ on the host now, and a changed set
+    of enabled units ([] = the host holds the revision). Files the backup does not list are not compared."""
+    out: list[str] = []
+    for name, text in sorted(expected.items()):
+        if not name.startswith("etc/"):
+            continue
+        path = "/" + name
+        if keep_identity and _identity(path):
+            continue
+        if actual.get(name) != text:
+            out.append(f"{path}：内容不同" if name in actual else f"{path}：缺失")
+    if expected.get("units.txt") != actual.get("units.txt"):
+        out.append("启用的服务（units.txt）不同")
+    lines = {ln.split(" [", 1)[0] for ln in actual.get("manifest.txt", "").splitlines()}
+    for line in expected.get("manifest.txt", "").splitlines():
+        m = _MANIFEST.match(line)
+        if m is None or (keep_identity and _identity(m.group("rest").split(" ", 1)[0])):
+            continue
+        if m.group("type") in ("dir", "file", "symlink") and line.split(" [", 1)[0] not in lines:
+            out.append(f"{m.group('rest').split(' [', 1)[0]}：权限、属主或链接不同")
+    return out

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,17 @@ from courtops.secrets import rules_for as secret_rules_for
 from courtops.vendors import GROUP, find, platforms
 
 
+def _pick(repo: BackupRepo, revs: list[Any], rev: str | None, not_after: float | None) -> str:
+    """The revision to restore: the one asked for, else the newest committed before ``not_after`` (the
+    run's start: the run's own pre-restore backup is what the device holds now, not what to restore)."""
+    if rev:
+        return repo.resolve(rev)
+    eligible = [r for r in revs if not_after is None or r.at <= not_after]
+    if not eligible:
+        raise RestoreRefused("没有早于本次恢复的配置备份，无法恢复")
+    return str(eligible[0].rev)
+
+
 def _platform(values: dict[str, Any]) -> str:
     groups = values.get("group_names") or []
     return str(values.get("asset_platform") or next((p for p in platforms() if p in groups), ""))
@@ -47,6 +59,7 @@ class ActionModule(ActionBase):
             argument_spec={
                 "source": {"type": "str", "required": True},
                 "rev": {"type": "str"},
+                "not_after": {"type": "float"},
                 "verify": {"type": "bool", "default": False},
                 "keep_identity": {"type": "bool"},
                 "repo": {"type": "str"},
@@ -58,6 +71,8 @@ class ActionModule(ActionBase):
         source = args["source"]
         hostvars = task_vars.get("hostvars", {})
         platform = _platform(task_vars)
+        if platform in ("linux_deb", "linux_rpm"):
+            return result | self._linux(args, task_vars, target, source, platform)
         vendor = find(platform)
         if GROUP not in (task_vars.get("group_names") or []) or vendor is None or vendor.restore is None:
             return result | {
@@ -74,7 +89,7 @@ class ActionModule(ActionBase):
             revs = repo.log(source)
             if not revs:
                 raise RestoreRefused(f"{source} 没有配置备份，无法恢复")
-            rev = repo.resolve(args["rev"]) if args["rev"] else revs[0].rev
+            rev = _pick(repo, revs, args["rev"], args["not_after"])
             own = repo.log(target) if target != source else revs
             pre_rev = own[0].rev if own else ""
             config = restorable_config(platform, repo.full_copy(source, rev))
@@ -122,6 +137,63 @@ class ActionModule(ActionBase):
             | facts
             | {"changed": True, "outputs": outputs, "msg": f"已以 {method.name} 恢复版本 {rev[:12]}"}
         )
+
+    def _linux(
+        self, args: dict[str, Any], task_vars: dict[str, Any], target: str, source: str, platform: str
+    ) -> dict[str, Any]:
+        """A Linux host: the revision's /etc entries back through courtops_restore_files (on the
+        target), or with ``verify`` a fresh read (courtops_backup_linux) compared with the revision."""
+        from courtops.backup import server_rules
+        from courtops.backup.restore import linux_differences, linux_entries
+
+        hostvars = task_vars.get("hostvars", {})
+        keep = args["keep_identity"] if args["keep_identity"] is not None else source != target
+        try:
+            if source not in hostvars:
+                raise RestoreRefused(f"清单中没有主机 {source}")
+            same_platform(platform, _platform(hostvars[source]), target, source)
+            repo = BackupRepo(args["repo"]) if args["repo"] else BackupRepo()
+            revs = repo.log(source)
+            if not revs:
+                raise RestoreRefused(f"{source} 没有配置备份，无法恢复")
+            rev = _pick(repo, revs, args["rev"], args["not_after"])
+            own = repo.log(target) if target != source else revs
+            full = repo.full_copy(source, rev)
+            entries = linux_entries(full, keep_identity=keep)
+        except (RestoreRefused, RepoError) as exc:
+            return {"failed": True, "msg": str(exc)}
+        facts = {
+            "rev": rev,
+            "pre_rev": own[0].rev if own else "",
+            "source": source,
+            "mechanism": "/etc 文件恢复",
+        }
+        if args["verify"]:
+            read = self._execute_module("courtops_backup_linux", module_args={}, task_vars=task_vars)
+            if read.get("failed") or not isinstance(read.get("backup"), dict):
+                return facts | {"failed": True, "msg": f"恢复后读取失败：{read.get('msg')}"}
+            actual = server_rules.normalise(server_rules.files_of(read["backup"]))
+            diff = linux_differences(full, actual, keep_identity=keep)
+            ok = not diff
+            msg = "恢复后 /etc 与恢复的版本一致" if ok else f"恢复后 /etc 与版本 {rev[:12]} 不一致"
+            return facts | {"changed": False, "equal": ok, "diff": diff[:60], "failed": not ok, "msg": msg}
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        done = self._execute_module(
+            "courtops_restore_files",
+            module_args={"entries": entries, "rollback_dir": f"/var/backups/courtops-restore-{stamp}"},
+            task_vars=task_vars,
+        )
+        if done.get("failed"):
+            return facts | {"failed": True, "changed": True, "msg": f"恢复失败：{done.get('msg')}"}
+        paths = done.get("changed_paths") or []
+        return facts | {
+            "changed": bool(paths),
+            "changed_paths": paths,
+            "unrestorable": done.get("unrestorable") or [],
+            "rollback_dir": done.get("rollback_dir"),
+            "msg": f"已恢复版本 {rev[:12]} 的 /etc：{len(paths)} 项变更"
+            + ("（检查模式）" if self._task.check_mode else ""),
+        }
 
     @staticmethod
     def _put(conn: Connection, config: str, name: str, timeout: int) -> None:

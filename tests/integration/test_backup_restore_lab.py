@@ -211,3 +211,23 @@ def test_restore_onto_the_device_after_a_change_brings_the_revision_back(backed:
     assert ("restore", "lab-ios-spare", "lab-ios-spare", "ok") in _drills(site)
     with Store(site.store, create=False) as store:
         assert store.get_run("latest", kind="restore") is not None
+
+
+def test_linux_restore_brings_etc_back(backed: Backed) -> None:
+    """A drifted /etc (a changed file, a changed mode, a disabled service) restored from the newest
+    backup taken before the run: files, modes and enabled units are back, and the drill is recorded."""
+    site = backed.site
+    host = site.lab.linux[1].name
+    drift = "echo 'PASS_MAX_DAYS 9999' >> /etc/login.defs && chmod 0600 /etc/issue && systemctl disable cron"
+    got = site.lab.ansible(host, "ansible.builtin.shell", drift, become=True)
+    assert not got[host].get("failed"), got
+    proc = site.playbook(RESTORE, "-e", f"host={host}")
+    assert proc.returncode == 0, proc.stdout[-5000:]
+    probe = "tail -n 3 /etc/login.defs; stat -c %a /etc/issue; systemctl is-enabled cron"
+    now = site.lab.ansible(host, "ansible.builtin.shell", probe, become=True)[host]["stdout"]
+    assert "PASS_MAX_DAYS 9999" not in now and now.splitlines()[-2:] == ["644", "enabled"]
+    assert ("restore", host, host, "ok") in _drills(site)
+    repo = BackupRepo(site.repo)
+    post, pre = repo.log(host)[:2]
+    assert "PASS_MAX_DAYS 9999" in repo.full_copy(host, pre.rev)["etc/login.defs"]  # the pre-restore backup
+    assert "cron.service" in repo.full_copy(host, post.rev)["units.txt"]
