@@ -4,7 +4,7 @@ and RANCID side by side, each on a first run and an unchanged rerun: wall time a
     COURTOPS_LAB_ID=1 courtops lab up --network 50
     COURTOPS_LAB_ID=1 .venv/bin/python benchmarks/bench_backup.py [--no-rancid]
 
-RANCID (Debian package `rancid`, requirements/apt.txt) backs up the lab's Cisco IOS devices (its `cisco`
+RANCID (Debian package `rancid`, `apt-get install rancid`; not part of `make setup`) backs up the lab's Cisco IOS devices (its `cisco`
 type; it has no Comware type and its VRP type is "alpha"), as root with the lab's pinned host keys, into
 its own git repository under a temporary BASEDIR; courtops backs up every network device. Prints figures
 only (docs/backup.md keeps them), asserts nothing.
