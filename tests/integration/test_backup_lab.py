@@ -23,7 +23,8 @@ import pytest
 
 from courtops import REPO_ROOT
 from courtops.backup.repo import BackupRepo
-from courtops.store import Store
+from courtops.report import REPORTS, write_report
+from courtops.store import RunInfo, Store
 
 from .conftest import BIN, Lab
 from .test_planted_secrets import NETWORK_FORMS, PLANT_NETWORK, reset_spares
@@ -215,5 +216,33 @@ def test_planted_secrets_nowhere_but_in_the_encrypted_copy(lab: Lab, seq: Sequen
             if path.is_file() and ".git" not in path.parts and path.suffix != ".json":
                 assert value.encode() not in path.read_bytes(), f"a planted secret is in {path}"
         assert value in seq.repo.full_copy(spare[platform])["config"], "the encrypted copy restores it"
+    # the 巡检记录 shows the masked diffs: render it (an inspection before the backups, one after)
+    with Store(seq.store) as st:
+        for at in (1.0, 4102444800.0):
+            run_id = st.start_run(
+                RunInfo(uuid=f"inspect-{at}", kind="inspect", scope="inspect|lab", started_at=at)
+            )
+            st.finish_run(run_id, "ok", ended_at=at + 1)
+        run = st.get_run("latest", kind="inspect")
+        (html,) = write_report(REPORTS["inspection"], st, run, seq.work / "report", ("html",))
+    text = html.read_text(encoding="utf-8")
+    assert f'<span class="add">+{CHANGED_LINE}</span>' in text
+    cli = subprocess.run(
+        [
+            str(BIN / "courtops"),
+            "backup",
+            "--store",
+            str(seq.store),
+            "--repo",
+            str(seq.repo.path),
+            "show",
+            spare["ios"],
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    for value in seq.planted:
+        assert value not in text and value not in cli
     masked = seq.repo.show(spare["ios"])
     assert "snmp-server community （已隐藏:" in masked and " RO" in masked
