@@ -105,6 +105,7 @@ from ansible.release import __version__ as ansible_version
 from ansible.utils.display import Display
 
 from courtops.findings import Finding
+from courtops.jobs.context import job_context
 from courtops.runkinds import kind_of_playbook, scope_vars
 from courtops.secrets import SECRET_FIELDS, SecretRule, mask_text, mask_value, rules_for
 from courtops.store import Backup, HostInfo, Metric, RunInfo, Store, TaskResult, default_path
@@ -334,7 +335,7 @@ class CallbackModule(CallbackBase):
             user=getpass.getuser(),
             controller=socket.gethostname(),
             ansible_version=ansible_version,
-            extra=own_process(),
+            extra={**own_process(), **job_context()},  # the job (`courtops job run`) it belongs to
         )
         # Ansible's forked workers inherit these: the plugins of this run use the recorder's store
         # and know their run (courtops.store_access).
