@@ -29,6 +29,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     run.add_argument("--no-notify", action="store_true", help="do not send notifications for this run")
     run.set_defaults(func=_run)
 
+    transmit = jsub.add_parser(
+        "transmit",
+        help="write the job as an ansible-runner transmit stream (| ansible-runner worker | process)",
+    )
+    transmit.add_argument("name")
+    transmit.add_argument("-i", "--inventory", help="another inventory than the job's")
+    transmit.add_argument("-l", "--limit", help="another limit than the job's")
+    transmit.add_argument("--store", help="the results store as the execution node sees it")
+    transmit.set_defaults(func=_transmit)
+
     status = jsub.add_parser("status", help="running jobs, held host locks, and each job's last run")
     status.add_argument("--store", help="results store")
     status.set_defaults(func=_status)
@@ -117,6 +127,27 @@ def _run(args: argparse.Namespace) -> int:
         for warning in notify(jobs, job, outcome, incidents):
             print(f"courtops: warning: {warning}", file=sys.stderr)
     return int(outcome.exit)
+
+
+def _transmit(args: argparse.Namespace) -> int:
+    from courtops.jobs.run import transmit
+
+    jobs = _load(args)
+    try:
+        job = jobs.get(args.name)
+    except JobsFileError as exc:
+        raise UserError(str(exc)) from exc
+    if sys.stdout.isatty():
+        raise UserError("the transmit stream is binary: pipe it into `ansible-runner worker`")
+    try:
+        ident = transmit(
+            job, sys.stdout.buffer, inventory=args.inventory, limit=args.limit, store=str(_store_path(args))
+        )
+    except (FileNotFoundError, RuntimeError) as exc:
+        raise UserError(str(exc)) from exc
+    sys.stdout.flush()
+    print(f"courtops: 作业 {job.name} 已发送（ident {ident}）", file=sys.stderr)
+    return 0
 
 
 def _status(args: argparse.Namespace) -> int:

@@ -140,6 +140,76 @@ def prepare(
     return str(pdd / "inventory" / inventory.name)
 
 
+def prepare_portable(
+    job: Job, pdd: Path, *, inventory: Path, store: str, ident: str, root: Path = REPO_ROOT
+) -> None:
+    """A private data dir that stands on its own, for `ansible-runner transmit` to an execution node:
+    the project is a copy of the repository's tracked files, the inventory a copy, and every path in
+    env/envvars is relative to the project directory runner runs in (wherever the worker unpacks it)."""
+    (pdd / "env").mkdir(parents=True, exist_ok=True)
+    envvars = {
+        "ANSIBLE_CONFIG": "ansible.cfg",
+        "ANSIBLE_CALLBACK_PLUGINS": "plugins/callback",
+        "ANSIBLE_NOCOLOR": "1",
+        "COURTOPS_STORE": store,
+        JOB_ENV: job.name,
+        JOB_IDENT_ENV: ident,
+    }
+    _write_json(pdd / "env" / "envvars", envvars)
+    cmdline = f"-e {shlex.quote(json.dumps(job.extra_vars, ensure_ascii=False))}" if job.extra_vars else ""
+    (pdd / "env" / "cmdline").write_text(cmdline, encoding="utf-8")
+    for rel in tracked_files(root):
+        target = pdd / "project" / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / rel, target)
+    dest = pdd / "inventory"
+    if inventory.is_dir():
+        shutil.copytree(inventory, dest, symlinks=False)
+        return
+    dest.mkdir()
+    shutil.copy2(inventory, dest / inventory.name)
+    for vars_dir in ("group_vars", "host_vars"):
+        if (inventory.parent / vars_dir).is_dir():
+            shutil.copytree(inventory.parent / vars_dir, dest / vars_dir, symlinks=False)
+
+
+def tracked_files(root: Path = REPO_ROOT) -> list[str]:
+    """The repository's files as git tracks them (what an AWX project sync checks out)."""
+    proc = subprocess.run(
+        ["git", "-C", str(root), "ls-files", "-z"], capture_output=True, text=True, timeout=60, check=False
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"cannot list the project's files with git: {proc.stderr.strip()}")
+    return [f for f in proc.stdout.split("\0") if f and (root / f).is_file()]
+
+
+def transmit(
+    job: Job, out: Any, *, inventory: str | None, limit: str | None, store: str, root: Path = REPO_ROOT
+) -> str:
+    """Write the job as ansible-runner's transmit stream (for `ansible-runner worker`); its ident."""
+    import tempfile
+
+    import ansible_runner
+
+    ident = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    inv = Path(inventory) if inventory else job.inventory_path(root)
+    if not job.playbook_path(root).is_file():
+        raise FileNotFoundError(f"playbook missing: {job.playbook_path(root)}")
+    with tempfile.TemporaryDirectory(prefix=f"courtops-{job.name}-") as tmp:
+        pdd = Path(tmp)
+        prepare_portable(job, pdd, inventory=inv.resolve(), store=store, ident=ident, root=root)
+        ansible_runner.run(
+            private_data_dir=str(pdd),
+            playbook=job.playbook,
+            ident=ident,
+            limit=(job.limit if limit is None else limit) or None,
+            timeout=job.timeout,
+            streamer="transmit",
+            _output=out,
+        )
+    return ident
+
+
 def _write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 

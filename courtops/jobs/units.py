@@ -97,13 +97,16 @@ def timer_text(job: Job, settings: UnitSettings) -> str:
     ]) + "\n"  # fmt: skip
 
 
-def install(jobs: JobsFile, dest: Path, settings: UnitSettings) -> list[Path]:
-    """Write the units of the enabled jobs whose playbook exists; remove ours of jobs no longer enabled."""
+def install(jobs: JobsFile, dest: Path, settings: UnitSettings, root: Path = REPO_ROOT) -> list[Path]:
+    """Write the units of the enabled jobs whose playbook exists; remove ours of jobs no longer enabled.
+
+    Playbooks are looked up in this checkout (root); the units may name another working directory
+    (settings.workdir), where the same repository is deployed on the controller that runs them."""
     dest.mkdir(parents=True, exist_ok=True)
     written = []
     wanted = set()
     for job in jobs.jobs.values():
-        if not job.enabled or not job.playbook_path(settings.workdir).is_file():
+        if not job.enabled or not job.playbook_path(root).is_file():
             continue
         for suffix, text in (
             (".service", service_text(job, settings)),
