@@ -33,6 +33,9 @@ from courtops.jobs.context import JOB_ENV, JOB_IDENT_ENV
 from courtops.jobs.locks import HostClaims, JobLock, LockRefused
 from courtops.jobs.progress import Progress
 from courtops.jobs.spec import Job, JobsFile
+from courtops.secrets import is_secret_field, mask_text
+
+REDACTED = "********"
 
 JOBS_DIR_ENV = "COURTOPS_JOBS_DIR"
 
@@ -308,6 +311,9 @@ def run_job(
         inv_arg = prepare(job, pdd, inventory=inv, store=store, ident=ident, root=root)
         rotate_by_age(pdd / "artifacts", jobs.keep_days)
         progress = Progress(len(hosts), out=progress_out or sys.stderr)
+        # the notifiers' credentials stay in this process: the playbook does not need them, and
+        # runner writes the environment it starts ansible-playbook with into artifacts/<ident>/command
+        withheld = {n: os.environ.pop(n) for n in notifier_secret_names(jobs) if n in os.environ}
         try:
             runner = ansible_runner.run(
                 private_data_dir=str(pdd),
@@ -321,13 +327,16 @@ def run_job(
                 quiet=True,
             )
         except Exception as exc:  # runner could not set up or start the process
-            return outcome(Exit.NOT_STARTED, f"ansible-runner 未能启动：{exc}", notes=notes)
+            return outcome(Exit.NOT_STARTED, f"ansible-runner 未能启动：{mask_text(str(exc))}", notes=notes)
+        finally:
+            os.environ.update(withheld)
         progress.finish()
+        scrub_command_file(Path(runner.config.artifact_dir))
         code, failed, dark = _classify(str(runner.status), int(runner.rc or 0), runner.stats)
         message = f"{EXIT_TEXT[code]}（runner {runner.status}，rc {runner.rc}）"
         if code is Exit.NOT_STARTED:
             tail = _stdout_tail(Path(runner.config.artifact_dir))
-            message += f"：{tail}" if tail else ""
+            message += f"：{mask_text(tail)}" if tail else ""
         return outcome(
             code,
             message,
@@ -341,6 +350,29 @@ def run_job(
         if claim is not None:
             claims.release(claim)
         lock.release()
+
+
+def notifier_secret_names(jobs: JobsFile) -> list[str]:
+    """Environment variables that hold the notifiers' credentials."""
+    names = [jobs.mail.password_env if jobs.mail else "", jobs.webhook.token_env if jobs.webhook else ""]
+    return [n for n in names if n]
+
+
+def scrub_command_file(artifact_dir: Path) -> None:
+    """Runner keeps the environment of the run in artifacts/<ident>/command: mask every variable whose
+    name is a secret's (``*_PASSWORD``, ``*_TOKEN`` ..., courtops.secrets.SECRET_FIELDS)."""
+    path = artifact_dir / "command"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    env = data.get("env") if isinstance(data, dict) else None
+    if not isinstance(env, dict):
+        return
+    for key in env:
+        if is_secret_field(key):
+            env[key] = REDACTED
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def _stdout_tail(artifact_dir: Path, lines: int = 3) -> str:

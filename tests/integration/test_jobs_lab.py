@@ -13,10 +13,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
-import time
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
@@ -36,12 +36,7 @@ mkdir -p /var/lib/courtops-timer-proof
 echo "$(pwd)|$*|$INVOCATION_ID" >> /var/lib/courtops-timer-proof/runs
 """
 UNIT = "courtops-job-timer-probe"
-
-
-def _shell(lab: Lab, host: str, command: str) -> dict[str, Any]:
-    result = lab.ansible(host, "ansible.builtin.shell", command)[host]
-    assert result.get("rc") == 0, result
-    return result
+PLAYBOOK = Path(__file__).parent / "playbooks" / "job_timer.yml"
 
 
 def test_a_timer_installed_by_job_install_fires_the_job_on_a_lab_host(lab: Lab, tmp_path: Path) -> None:
@@ -62,43 +57,33 @@ def test_a_timer_installed_by_job_install_fires_the_job_on_a_lab_host(lab: Lab, 
     assert sorted(p.name for p in units.iterdir()) == [f"{UNIT}.service", f"{UNIT}.timer"]
     stand_in = tmp_path / "courtops"
     stand_in.write_text(STAND_IN, encoding="utf-8")
+    extra = ["-e", f"job_timer_host={host} job_timer_units={units} job_timer_stand_in={stand_in}"]
     try:
-        _shell(lab, host, "rm -rf /var/lib/courtops-timer-proof && mkdir -p /opt/courtops")
-        for unit in units.iterdir():
-            lab.ansible(
-                host, "ansible.builtin.copy", f"src={unit} dest=/etc/systemd/system/{unit.name} mode=0644"
-            )
-        lab.ansible(host, "ansible.builtin.copy", f"src={stand_in} dest=/usr/local/bin/courtops mode=0755")
-        _shell(lab, host, f"systemctl daemon-reload && systemctl start {UNIT}.timer")
-        deadline, runs = time.time() + 90, ""
-        while time.time() < deadline and not runs:
-            time.sleep(2)
-            result = lab.ansible(host, "ansible.builtin.command", "cat /var/lib/courtops-timer-proof/runs")[
-                host
-            ]
-            runs = result.get("stdout", "") if result.get("rc") == 0 else ""
-        assert runs, "the timer did not start the job within 90 s"
-        workdir, args, invocation = runs.splitlines()[0].split("|")
+        proc = lab.playbook(PLAYBOOK, *extra, "--skip-tags", "cleanup")
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+        results = _task_results(proc.stdout, host)
+        runs = results["What the stand-in recorded"]["stdout"].splitlines()
+        workdir, args, invocation = runs[0].split("|")
         assert workdir == "/opt/courtops"
         assert args == f"job --file {jobs.resolve()} run timer-probe"
-        show = _shell(lab, host, f"systemctl show {UNIT}.service -p InvocationID -p Result -p TriggeredBy")[
-            "stdout"
-        ]
-        props = dict(line.split("=", 1) for line in show.splitlines())
-        assert props["TriggeredBy"] == f"{UNIT}.timer"
-        assert props["Result"] == "success"
-        # the run we saw is one the timer started: its invocation, or an earlier one of this test's timer
-        timer = _shell(lab, host, f"systemctl show {UNIT}.timer -p LastTriggerUSec -p ActiveState")["stdout"]
-        tprops = dict(line.split("=", 1) for line in timer.splitlines())
-        assert tprops["ActiveState"] == "active" and tprops["LastTriggerUSec"] not in ("", "n/a", "0")
-        assert invocation and (invocation == props["InvocationID"] or len(runs.splitlines()) > 1)
+        service = results["What systemd says about the service"]["status"]
+        timer = results["What systemd says about the timer"]["status"]
+        assert service["Id"] == f"{UNIT}.service" and service["TriggeredBy"] == f"{UNIT}.timer"
+        assert service["Result"] == "success"
+        assert timer["ActiveState"] == "active" and timer["LastTriggerUSec"] not in ("", "n/a", "0")
+        # what the stand-in saw is a run the timer started: the service's invocation (or an earlier
+        # one of the same timer, when it fired again before systemctl show)
+        assert invocation and (invocation == service["InvocationID"] or len(runs) > 1)
     finally:
-        lab.ansible(
-            host,
-            "ansible.builtin.shell",
-            f"systemctl stop {UNIT}.timer {UNIT}.service; rm -f /etc/systemd/system/{UNIT}.* /usr/local/bin/courtops;"
-            " rm -rf /var/lib/courtops-timer-proof /opt/courtops; systemctl daemon-reload",
-        )
+        cleanup = lab.playbook(PLAYBOOK, *extra, "--tags", "cleanup")
+        assert cleanup.returncode == 0, cleanup.stdout[-2000:]
+
+
+def _task_results(stdout: str, host: str) -> dict[str, Any]:
+    data = json.loads(stdout)
+    return {
+        t["task"]["name"]: t["hosts"][host] for p in data["plays"] for t in p["tasks"] if host in t["hosts"]
+    }
 
 
 def _free_port() -> int:
@@ -127,8 +112,8 @@ def test_a_job_that_opens_an_incident_on_the_lab_sends_one_mail(lab: Lab, tmp_pa
             f"notifications:\n  mail: {{host: 127.0.0.1, port: {port}, sender: ops@court.internal,"
             " to: [it@court.internal]}\n"
             f"jobs:\n  inspect-printer:\n    description: 打印机巡检\n    enabled: true\n"
-            f"    playbook: playbooks/inspect.yml\n    inventory: {lab.inventory}\n    limit: {jam}\n"
-            "    extra_vars: {profile: monthly}\n    schedule: daily\n    notify: [mail]\n",
+            f"    playbook: playbooks/inspect.yml\n    inventory: {lab.inventory}\n"
+            f"    extra_vars: {{profile: monthly, target: {jam}}}\n    schedule: daily\n    notify: [mail]\n",
             encoding="utf-8",
         )
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "COURTOPS_"))}

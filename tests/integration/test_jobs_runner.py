@@ -142,9 +142,26 @@ def _kill_group(proc: subprocess.Popen[str]) -> None:
     proc.wait(timeout=30)
 
 
+SMTP_SECRET = "Smtp-Pa55-4-job-test"
+NET_SECRET = "Net-Pa55-4-job-test"
+
+
 def test_a_job_runs_through_runner_and_is_recorded_with_its_name(jobs: Env) -> None:
+    # credentials in the environment, as a timer's EnvironmentFile gives them: in no file of the run
+    text = jobs.file.read_text(encoding="utf-8")
+    jobs.file.write_text(
+        "notifications:\n  mail: {host: 127.0.0.1, sender: a@court.internal, to: [b@court.internal],"
+        " user: ops, password_env: TEST_JOB_SMTP_PASSWORD}\n" + text,
+        encoding="utf-8",
+    )
+    jobs.env.update(TEST_JOB_SMTP_PASSWORD=SMTP_SECRET, ANSIBLE_NET_PASSWORD=NET_SECRET)
     proc = jobs.run("run", "hello")
     assert proc.returncode == 0, proc.stderr
+    for path in [*jobs.state.rglob("*"), jobs.store]:
+        if path.is_file() and not path.is_symlink():
+            data = path.read_bytes()
+            assert SMTP_SECRET.encode() not in data and NET_SECRET.encode() not in data, path
+    assert SMTP_SECRET not in proc.stdout + proc.stderr
     (run,) = jobs.runs()
     extra = json.loads(run["extra"])
     assert (run["status"], run["kind"], extra["job"]) == ("ok", "ok", "hello")
