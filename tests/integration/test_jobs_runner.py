@@ -51,6 +51,13 @@ jobs:
     playbook: {DATA}/unreachable.yml
     inventory: {DATA}/hosts.yml
     schedule: hourly
+  hung:
+    enabled: true
+    playbook: {DATA}/ok.yml
+    inventory: {DATA}/hosts.yml
+    extra_vars: {{job_test_sleep: 60}}
+    timeout: 3
+    schedule: hourly
   later:
     enabled: false
     playbook: playbooks/backup-not-yet.yml
@@ -190,10 +197,14 @@ def test_exit_codes_say_failed_unreachable_and_could_not_start(jobs: Env) -> Non
     dark = jobs.run("run", "dark")
     assert dark.returncode == 11, dark.stderr
     assert "不可达 pc1" in dark.stderr
+    hung = jobs.run("run", "hung")
+    assert hung.returncode == 12, hung.stderr
+    assert "超时被取消" in hung.stderr
     missing = jobs.run("run", "later")
     assert missing.returncode == 20 and "playbook missing" in missing.stderr
     statuses = [(json.loads(r["extra"])["job"], r["status"]) for r in jobs.runs()]
-    assert statuses == [("broken", "failed"), ("dark", "failed")]
+    assert statuses[:2] == [("broken", "failed"), ("dark", "failed")]
+    assert statuses[2][0] == "hung" and statuses[2][1] != "ok"  # cancelled: never recorded as ok
 
 
 def test_a_second_run_is_refused_naming_the_holder_and_a_dead_holder_is_released(jobs: Env) -> None:
@@ -236,6 +247,37 @@ def test_a_changing_job_is_refused_while_another_holds_one_of_its_hosts(jobs: En
     after = jobs.run("run", "change-b")  # the dead holder's host claim is dropped
     assert after.returncode == 0, after.stderr
     assert "已释放失效的主机锁" in after.stderr
+
+
+def test_a_terminal_gets_the_progress_line_redrawn(jobs: Env) -> None:
+    """On a TTY (a pseudo-terminal here) the progress is one line redrawn in place from runner's events."""
+    import pty
+
+    parent, child = pty.openpty()
+    try:
+        proc = subprocess.run(
+            jobs.cmd("run", "hello"), env=jobs.env, cwd=REPO_ROOT, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=child, timeout=300, check=False,
+        )  # fmt: skip
+        os.close(child)
+        child = -1
+        chunks = []
+        while True:
+            try:
+                data = os.read(parent, 65536)
+            except OSError:  # EIO: the terminal's other side is closed and drained
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        if child >= 0:
+            os.close(child)
+        os.close(parent)
+    text = b"".join(chunks).decode("utf-8", errors="replace")
+    assert proc.returncode == 0, text
+    assert "\r\x1b[2K[任务 1] " in text and "主机 2/2 | 失败 0 不可达 0" in text
+    assert "任务 1: " not in text  # no plain log lines on a terminal
 
 
 def test_artifacts_are_rotated_by_count(tmp_path: Path) -> None:
