@@ -11,7 +11,7 @@ from courtops.cli import UserError
 from courtops.jobs.spec import JOBS_FILE, JobsFile, JobsFileError, load_jobs
 from courtops.report.render import fmt_time
 from courtops.store import STORE_ENV, Store, StoreError, default_path
-from courtops.store.liveness import effective_status
+from courtops.store.liveness import effective_status, mark_interrupted
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -109,6 +109,13 @@ def _run(args: argparse.Namespace) -> int:
         print(f"courtops: {note}", file=sys.stderr)
     incidents = []
     runs = []
+    if outcome.exit is Exit.TIMEOUT and store.exists():
+        # runner killed ansible-playbook: its run is left `running`; record it as interrupted now
+        try:
+            with Store(store) as db:
+                mark_interrupted(db)
+        except StoreError as exc:
+            print(f"courtops: warning: cannot mark the cancelled run: {exc}", file=sys.stderr)
     if store.exists() and outcome.exit is not Exit.LOCKED:
         try:
             with Store(store, readonly=True) as db:

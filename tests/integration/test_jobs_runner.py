@@ -55,8 +55,8 @@ jobs:
     enabled: true
     playbook: {DATA}/ok.yml
     inventory: {DATA}/hosts.yml
-    extra_vars: {{job_test_sleep: 60}}
-    timeout: 3
+    extra_vars: {{job_test_sleep: 90}}
+    timeout: 12
     schedule: hourly
   later:
     enabled: false
@@ -204,7 +204,8 @@ def test_exit_codes_say_failed_unreachable_and_could_not_start(jobs: Env) -> Non
     assert missing.returncode == 20 and "playbook missing" in missing.stderr
     statuses = [(json.loads(r["extra"])["job"], r["status"]) for r in jobs.runs()]
     assert statuses[:2] == [("broken", "failed"), ("dark", "failed")]
-    assert statuses[2][0] == "hung" and statuses[2][1] != "ok"  # cancelled: never recorded as ok
+    # runner killed the playbook: its run (if it had started recording) is interrupted, never ok or running
+    assert {status for job, status in statuses[2:] if job == "hung"} <= {"interrupted"}
 
 
 def test_a_second_run_is_refused_naming_the_holder_and_a_dead_holder_is_released(jobs: Env) -> None:
