@@ -17,6 +17,7 @@ import urllib.request
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 
 from courtops.jobs.run import EXIT_TEXT, Exit, Outcome
 from courtops.jobs.spec import Job, JobsFile, MailChannel, WebhookChannel
@@ -65,6 +66,33 @@ def compose(job: Job, outcome: Outcome, incidents: list[Incident]) -> Message | 
     return Message(subject, mask_text("\n".join(lines)))
 
 
+def mail_password(channel: MailChannel) -> str:
+    """The mail password: from $password_env, else from the vault-encrypted password_vault file."""
+    if channel.password_env and os.environ.get(channel.password_env):
+        return os.environ[channel.password_env]
+    if channel.password_vault:
+        return vault_text(Path(channel.password_vault))
+    where = f"${channel.password_env}" if channel.password_env else "no password_env / password_vault"
+    raise RuntimeError(f"mail user {channel.user} has no password ({where} is not set)")
+
+
+def vault_text(path: Path) -> str:
+    """Decrypt an ansible-vault file with the vault password file Ansible would use."""
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.parsing.vault import AnsibleVaultError, VaultLib, get_file_vault_secret
+
+    password_file = os.environ.get("ANSIBLE_VAULT_PASSWORD_FILE", "")
+    if not password_file:
+        raise RuntimeError(f"{path}: vault-encrypted, but ANSIBLE_VAULT_PASSWORD_FILE is not set")
+    try:
+        secret = get_file_vault_secret(filename=password_file, loader=DataLoader())
+        secret.load()
+        text = VaultLib([("default", secret)]).decrypt(path.read_bytes())
+    except AnsibleVaultError as exc:
+        raise RuntimeError(f"{path}: cannot decrypt with {password_file}") from exc
+    return text.decode("utf-8").strip()
+
+
 def send_mail(channel: MailChannel, message: Message) -> None:
     mail = EmailMessage()
     mail["Subject"] = message.subject
@@ -77,12 +105,7 @@ def send_mail(channel: MailChannel, message: Message) -> None:
         if channel.starttls:
             smtp.starttls()
         if channel.user:
-            password = os.environ.get(channel.password_env, "") if channel.password_env else ""
-            if not password:
-                raise RuntimeError(
-                    f"mail user {channel.user} has no password: ${channel.password_env} is not set"
-                )
-            smtp.login(channel.user, password)
+            smtp.login(channel.user, mail_password(channel))
         smtp.send_message(mail)
 
 

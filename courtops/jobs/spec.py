@@ -64,6 +64,9 @@ class MailChannel:
     starttls: bool = False
     user: str = ""
     password_env: str = ""  # name of the environment variable holding the password (never the password)
+    password_vault: str = (
+        ""  # or: an ansible-vault encrypted file holding it (ANSIBLE_VAULT_PASSWORD_FILE opens it)
+    )
     timeout: float = 20.0
 
 
@@ -112,6 +115,7 @@ _MAIL_KEYS = {
     "to": list,
     "user": str,
     "password_env": str,
+    "password_vault": str,
     "timeout": (int, float),
 }
 _WEBHOOK_KEYS = {"url": str, "token_env": str, "timeout": (int, float)}
@@ -315,6 +319,7 @@ def _notifications(
                 starttls=mail.get("starttls", False),
                 user=mail.get("user", ""),
                 password_env=mail.get("password_env", ""),
+                password_vault=mail.get("password_vault", ""),
                 timeout=float(mail.get("timeout", 20.0)),
             )
     if "webhook" in good:

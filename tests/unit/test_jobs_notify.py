@@ -177,3 +177,29 @@ def test_a_dead_webhook_is_a_warning() -> None:
     )
     warnings = notify(jobs, job, _outcome(Exit.FAILED_HOSTS), [])
     assert len(warnings) == 1 and "webhook" in warnings[0]
+
+
+def test_the_mail_password_can_come_from_an_ansible_vault_file(
+    smtp: tuple[_Inbox, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    from ..conftest import tool
+
+    vault_pass = tmp_path / "vault_pass"
+    vault_pass.write_text("vault-test-key\n", encoding="utf-8")
+    secret = tmp_path / "smtp_password.vault"
+    secret.write_text(PASSWORD + "\n", encoding="utf-8")
+    subprocess.run(
+        [tool("ansible-vault"), "encrypt", "--vault-password-file", str(vault_pass), str(secret)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert PASSWORD.encode() not in secret.read_bytes()
+    inbox, port = smtp
+    jobs = _jobs(port, user="courtops", password_vault=str(secret), timeout=3.0)
+    monkeypatch.delenv("ANSIBLE_VAULT_PASSWORD_FILE", raising=False)
+    warnings = notify(jobs, JOB, _outcome(Exit.FAILED_HOSTS), [])
+    assert len(warnings) == 1 and "ANSIBLE_VAULT_PASSWORD_FILE is not set" in warnings[0]
+    monkeypatch.setenv("ANSIBLE_VAULT_PASSWORD_FILE", str(vault_pass))
+    assert notify(jobs, JOB, _outcome(Exit.FAILED_HOSTS), []) == []
+    assert inbox.logins == [("courtops", PASSWORD)] and len(inbox.messages) == 1
