@@ -159,7 +159,7 @@ def _transmit(args: argparse.Namespace) -> int:
 
 def _status(args: argparse.Namespace) -> int:
     from courtops.jobs.history import job_runs
-    from courtops.jobs.locks import HostClaims, JobLock, LockRefused
+    from courtops.jobs.locks import HostClaims, JobLock
     from courtops.jobs.run import jobs_dir
 
     jobs = _load(args)
@@ -169,13 +169,9 @@ def _status(args: argparse.Namespace) -> int:
     try:
         print(f"{'job':20} {'now':10} last run")
         for job in jobs.jobs.values():
-            probe = JobLock(locks, job.name)
-            now = "idle"
-            try:
-                probe.acquire()  # free: nobody runs it (a stale holder is only reported, not needed)
-                probe.release()
-            except LockRefused:
-                now = "running"
+            # read who holds the lock, without taking it (a probe could refuse a real run meanwhile)
+            holder = JobLock(locks, job.name).holder()
+            now = "running" if holder is not None and holder.alive() else "idle"
             last = "—"
             if db is not None:
                 found = job_runs(db, job.name, limit=1)

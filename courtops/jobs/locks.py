@@ -93,6 +93,13 @@ class JobLock:
         fh.flush()
         self.fh = fh
 
+    def holder(self) -> Holder | None:
+        """Who the lock file names (alive or not), without taking the lock."""
+        try:
+            return _read_holder(self.path.read_text(encoding="utf-8"))
+        except OSError:
+            return None
+
     def release(self) -> None:
         if self.fh is None:
             return

@@ -7,7 +7,8 @@ name: courtops_recorder
 type: aggregate
 short_description: record every result, finding and metric of a run in the courtops results store
 description:
-  - Records the run's metadata (playbook, inventory, limit, tags, user, ansible version, git commit),
+  - Records the run's metadata (playbook, inventory, limit, tags, user, ansible version, git commit, and
+    the scheduled job it belongs to when C(courtops job run) started it, as C(extra.job) and C(extra.job_ident)),
     every runner result per host (ok / changed / failed / unreachable / skipped, with timing), and the
     findings, metrics and config backups our modules return under C(courtops_findings),
     C(courtops_metrics) and C(courtops_backups).
