@@ -7,7 +7,8 @@ name: courtops_recorder
 type: aggregate
 short_description: record every result, finding and metric of a run in the courtops results store
 description:
-  - Records the run's metadata (playbook, inventory, limit, tags, user, ansible version, git commit),
+  - Records the run's metadata (playbook, inventory, limit, tags, user, ansible version, git commit, and
+    the scheduled job it belongs to when C(courtops job run) started it, as C(extra.job) and C(extra.job_ident)),
     every runner result per host (ok / changed / failed / unreachable / skipped, with timing), and the
     findings, metrics and config backups our modules return under C(courtops_findings),
     C(courtops_metrics) and C(courtops_backups).
@@ -105,6 +106,7 @@ from ansible.release import __version__ as ansible_version
 from ansible.utils.display import Display
 
 from courtops.findings import Finding
+from courtops.jobs.context import job_context
 from courtops.runkinds import kind_of_playbook, scope_vars
 from courtops.secrets import SECRET_FIELDS, SecretRule, mask_text, mask_value, rules_for
 from courtops.store import Backup, HostInfo, Metric, RunInfo, Store, TaskResult, default_path
@@ -334,7 +336,7 @@ class CallbackModule(CallbackBase):
             user=getpass.getuser(),
             controller=socket.gethostname(),
             ansible_version=ansible_version,
-            extra=own_process(),
+            extra={**own_process(), **job_context()},  # the job (`courtops job run`) it belongs to
         )
         # Ansible's forked workers inherit these: the plugins of this run use the recorder's store
         # and know their run (courtops.store_access).
