@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-#: The five verdicts an assessor (等保测评师) records; 待人工 = needs manual evidence.
-VERDICTS = ("符合", "部分符合", "不符合", "不适用", "待人工")
+#: The five verdicts an assessor (等保测评师) records; 待人工 = needs manual evidence. Plus 已批准例外:
+#: an approved exception (courtops/exceptions.py) — a known deviation with reason, approver and expiry,
+#: never counted as 符合 and, like 待人工, taking no part in the score.
+VERDICTS = ("符合", "部分符合", "不符合", "不适用", "待人工", "已批准例外")
 #: Score of a verdict in the 控制点 formula; 不适用 / 待人工 take no part.
 VERDICT_SCORE = {"符合": 1.0, "部分符合": 0.5, "不符合": 0.0}
 

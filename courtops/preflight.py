@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from courtops import catalogue
+from courtops import exceptions as exceptions_mod
 
 #: How many host names one message lists before counting the rest.
 MAX_HOSTS = 5
@@ -31,11 +32,20 @@ def audit_config_errors(
     except catalogue.CatalogueError as exc:
         return [f"等保目录错误 / catalogue error: {exc}"]
     by_problem: dict[str, list[str]] = {}
+    bad_exceptions: dict[str, list[str]] = {}
     for host, values in hosts:
         overrides = {name: values[name] for name in cat.thresholds if name in values}
         for problem in cat.threshold_errors(overrides):
             by_problem.setdefault(problem, []).append(host)
+        try:  # approved exceptions: a bad entry is a configuration error too (courtops/exceptions.py)
+            exceptions_mod.parse(values.get(exceptions_mod.VARIABLE))
+        except exceptions_mod.ExceptionError as exc:
+            bad_exceptions.setdefault(str(exc), []).append(host)
     out = []
+    for problem, names in bad_exceptions.items():
+        shown = ", ".join(names[:MAX_HOSTS])
+        more = f" and {len(names) - MAX_HOSTS} more" if len(names) > MAX_HOSTS else ""
+        out.append(f"例外配置错误 / {problem} (hosts: {shown}{more})")
     for problem, names in by_problem.items():
         shown = ", ".join(names[:MAX_HOSTS])
         more = f" and {len(names) - MAX_HOSTS} more" if len(names) > MAX_HOSTS else ""

@@ -20,7 +20,7 @@ from courtops.report.scoring import (
 )
 from courtops.store import HostStats, Run, Store
 
-VERDICT_ORDER = ("符合", "部分符合", "不符合", "不适用", "待人工")
+VERDICT_ORDER = ("符合", "部分符合", "不符合", "不适用", "待人工", "已批准例外")
 PROBLEM_VERDICTS = frozenset({"不符合", "部分符合"})
 RUN_STATUS = {
     "ok": "正常结束",
@@ -216,7 +216,8 @@ def build_dengbao(store: Store, run: Run) -> dict[str, Any]:
     for f in findings:
         totals[f.verdict] += 1
     previous = store.previous_run(run)
-    rows = gap_rows(assets, verdicts=frozenset({"不符合", "部分符合", "待人工"}))
+    # 已批准例外 stays in the 差距分析: a deviation the court accepted, with reason, approver and expiry
+    rows = gap_rows(assets, verdicts=frozenset({"不符合", "部分符合", "待人工", "已批准例外"}))
     return {
         "title": "网络安全等级保护 差距分析报告",
         "run": run,

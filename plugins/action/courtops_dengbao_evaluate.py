@@ -23,6 +23,7 @@ from typing import Any
 from ansible.plugins.action import ActionBase
 
 from courtops import catalogue, evaluator
+from courtops import exceptions as exceptions_mod
 from courtops.exportdir import ExportDirError, make_run_dir, point_latest, run_dir_name
 from courtops.secrets import clip, rules_for
 
@@ -81,12 +82,21 @@ class ActionModule(ActionBase):
             }
         cat = catalogue.default()
         hostvars = task_vars.get("hostvars", {})
+        # approved exceptions (dengbao_exceptions) of every host, validated before anything is judged
+        try:
+            excepted = {
+                host: exceptions_mod.active(hostvars.get(host, {}).get(exceptions_mod.VARIABLE), where=host)
+                for host in hosts
+            }
+        except exceptions_mod.ExceptionError as exc:
+            return {**result, "failed": True, "msg": str(exc)}
         findings = []
         for host in hosts:
             hv = hostvars.get(host, {})
             platform = str(hv.get("dengbao_platform", hv.get("asset_platform", ""))).strip()
             thresholds = {k: hv[k] for k in cat.thresholds if k in hv}
-            findings += evaluator.evaluate_host(cat, host, platform, _evidence(hv, platform), thresholds)
+            judged = evaluator.evaluate_host(cat, host, platform, _evidence(hv, platform), thresholds)
+            findings += exceptions_mod.apply(judged, excepted[host])
         counts = Counter(f.verdict for f in findings)
         summary = dict(counts) | {"高风险候选": sum(f.high_risk for f in findings)}
         out_dir = Path(args["output_dir"])
