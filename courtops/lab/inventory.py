@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from courtops import vendors
-from courtops.lab import netns
+from courtops.lab import harden_vars, netns
 from courtops.lab.config import LabConfig
 from courtops.lab.plan import HostSpec, LabPlan
 from courtops.ledger import schema
@@ -62,6 +62,7 @@ def _platform_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
             "ansible_password": NETWORK_PASSWORD,
             # paramiko (network_cli) checks ~/.ssh/known_hosts; `lab up` pins the simulators' keys there
             "ansible_host_key_checking": True,
+            **harden_vars.network_harden_vars(cfg, platform),
         }
     if platform == "snmp_device":
         return {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}

@@ -2,7 +2,7 @@
 
 The static outputs of lab/devices/<vendor>.yml stay the template; only the fields the configuration
 decides are rewritten, and only when the configuration says something explicit (otherwise the
-seeded value stays). The 等保 audit reads VRP's telnet and SSH state from these two commands.
+seeded value stays). The 等保 audit reads VRP's telnet, HTTP and SSH state from these commands.
 """
 
 from __future__ import annotations
@@ -24,6 +24,16 @@ def _switch(on: str, off: str) -> Callable[[str], str | None]:
     return decide
 
 
+def _lower(decide: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """`display http server` prints enabled / disabled."""
+
+    def decide_lower(config: str) -> str | None:
+        value = decide(config)
+        return value.lower() + "d" if value else None
+
+    return decide_lower
+
+
 def _ssh_version(config: str) -> str | None:
     if re.search(r"^undo ssh server compatible-ssh1x enable$", config, re.M):
         return "2.0"
@@ -42,6 +52,10 @@ FIELDS: dict[tuple[str, str], list[_Field]] = {
     ("vrp", "display telnet server status"): [
         ("TELNET IPv4 server", _switch(r"^telnet server enable$", r"^(telnet server disable|undo telnet server enable)$")),
         ("TELNET IPv6 server", _switch(r"^telnet ipv6 server enable$", r"^(telnet ipv6 server disable|undo telnet ipv6 server enable)$")),
+    ],
+    ("vrp", "display http server"): [
+        ("HTTP Server Status", _lower(_switch(r"^http server enable$", r"^undo http server enable$"))),
+        ("HTTP Secure-server Status", _lower(_switch(r"^http secure-server enable$", r"^undo http secure-server enable$"))),
     ],
     ("vrp", "display ssh server status"): [
         ("SSH version", _ssh_version),

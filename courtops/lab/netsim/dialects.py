@@ -94,6 +94,7 @@ VRP = Dialect(
         r"(password history record number) ",
         r"(local-user \S+ password) ",
         r"(local-user \S+ privilege level) ",
+        r"(local-user \S+ service-type) ",
         r"(local-aaa-user wrong-password) ",
         r"(acl) \d+ inbound",
         r"(ssh server cipher) ",
@@ -104,12 +105,21 @@ VRP = Dialect(
         r"(ssh server-source) ",
         r"(shell|undo shell)$",
     ),
-    default_on=_re(r".* enable$", r"telnet ", r"http ", r"ftp server", r"shell$", r"lldp "),
+    default_on=_re(
+        r".* enable$",
+        r"telnet ",
+        r"http ",
+        r"ftp server",
+        r"shell$",
+        r"lldp ",
+        r"local-aaa-user password policy administrator$",  # on by default: disabled prints its undo line
+    ),
     negation="undo",
     config_commands=("display current-configuration", "display current-configuration all"),
     errors={
         "unrecognized": "\n            ^\nError: Unrecognized command found at '^' position.",
         "incomplete": "\n            ^\nError: Incomplete command found at '^' position.",
+        "wrong_parameter": "\n            ^\nError: Wrong parameter found at '^' position.",
         "no_file": "Error: The file does not exist.",
         "wrong_file": "Error: Wrong file name.",
     },
@@ -160,6 +170,7 @@ COMWARE = Dialect(
     errors={
         "unrecognized": "              ^\n % Unrecognized command found at '^' position.",
         "incomplete": "              ^\n % Incomplete command found at '^' position.",
+        "wrong_parameter": "              ^\n % Wrong parameter found at '^' position.",
         "no_file": "The file does not exist.",
         "wrong_file": "The file name is invalid.",
     },
@@ -222,6 +233,7 @@ IOS = Dialect(
     errors={
         "unrecognized": "                ^\n% Invalid input detected at '^' marker.",
         "incomplete": "% Incomplete command.",
+        "wrong_parameter": "                ^\n% Invalid input detected at '^' marker.",
         "no_file": "%Error opening {path} (No such file or directory)",
         "wrong_file": "%Error parsing filename (Invalid argument)",
     },

@@ -413,6 +413,8 @@ class Session:
             return self._exec(text)
         if self.dev.misbehave() == "error":
             return Reply(self.d.error("unrecognized"))
+        if any(_bad_ipv4(word) for word in words):
+            return Reply(self.d.error("wrong_parameter"))  # as the devices refuse 10.0.0.300
         tree = self.dev.running()
         for depth in range(len(self.path)):  # another session may have removed our section meanwhile
             tree.enter(self.path[:depth], self.path[depth])
@@ -452,6 +454,14 @@ class Session:
         return self.d.is_section(text + " 0") or bool(
             parent and self.d.is_section(text + " 0", parent=parent)
         )
+
+
+_DOTTED = re.compile(r"^\d{1,3}(\.\d{1,3}){3}$")
+
+
+def _bad_ipv4(word: str) -> bool:
+    """A dotted-quad argument with an octet above 255: every vendor refuses the command."""
+    return bool(_DOTTED.match(word)) and any(int(octet) > 255 for octet in word.split("."))
 
 
 def _belongs_above(tree: ConfigTree, path: list[str], words: list[str]) -> bool:

@@ -100,8 +100,10 @@ class ConfigTree:
     # -- changes (each returns whether the configuration changed) ------------------------------
     def enter(self, path: list[str], header: str) -> bool:
         """Open section `header` under `path`, creating it if it does not exist yet."""
+        # entering a feature's view turns it on: its `undo` / `no` line goes (VRP's password policy)
+        removed = self._remove(self.node(path), lambda n: n.text == f"{self.dialect.negation} {header}")
         if self.find(path, header):
-            return False
+            return removed
         self._insert(path, Node(header, section=True))
         return True
 
@@ -125,12 +127,12 @@ class ConfigTree:
         negated = f"{self.dialect.negation} {text}"
         if any(c.text == negated for c in parent.children):
             return False
-        if self._remove(parent, lambda n: n.text == text or n.text.startswith(text + " ")):
-            return True
+        removed = self._remove(parent, lambda n: n.text == text or n.text.startswith(text + " "))
         if self.dialect.keeps_negation(text):
+            # a default-on feature turned off prints as its `undo` / `no` line, whatever it was before
             self._insert(path, Node(negated))
             return True
-        return False
+        return removed
 
     def _remove(self, parent: Node, match: Callable[[Node], bool]) -> bool:
         sep = self.dialect.separator

@@ -1,0 +1,30 @@
+"""What the lab's inventory tells the network hardening roles (roles/harden_*): the court's values
+for the lab — the lab subnet as the management network, the bridge (where the controller and the
+lab's syslog/NTP stand-ins live) as log host and NTP server, a lab-only SNMPv3 user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from courtops.lab.config import LabConfig
+
+#: lab-only SNMPv3 keys (the generated inventory is not committed; the simulators accept anything)
+SNMP_USER = "courtops-nms"
+SNMP_AUTH_KEY = "Lab-Only-Auth-2026"
+SNMP_PRIV_KEY = "Lab-Only-Priv-2026"
+
+
+def network_harden_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
+    if platform not in ("vrp", "comware", "ios"):
+        return {}
+    net = cfg.subnet
+    wildcard = str(net.hostmask)
+    p = f"harden_{platform}_"
+    return {
+        p + "mgmt_sources": [{"address": str(net.network_address), "wildcard": wildcard}],
+        p + "loghosts": [cfg.gateway],
+        p + "ntp_servers": [cfg.gateway],
+        p + "snmp_user": SNMP_USER,
+        p + "snmp_auth_key": SNMP_AUTH_KEY,
+        p + "snmp_priv_key": SNMP_PRIV_KEY,
+    }

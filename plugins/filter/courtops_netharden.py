@@ -1,0 +1,65 @@
+"""Filter plugins of the network hardening roles (courtops/harden/netconfig.py, courtops/secrets.py).
+
+- ``courtops_mask_config(text, platform)``: the configuration with every secret of the vendor masked
+  (what the controller keeps as the pre-change copy and what a log may show);
+- ``courtops_undo_commands(before, after, platform)``: the commands that bring ``after`` back to
+  ``before`` (VRP's rollback);
+- ``courtops_same_config(a, b, platform)``: both hold the same lines in the same sections;
+- ``courtops_acl_permits(sources, address)``: the management ACL lets ``address`` in;
+- ``courtops_run_dir(out_dir)``: creates the run's own directory (courtops/exportdir.py), returns its path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ansible.errors import AnsibleFilterError
+
+from courtops import exportdir
+from courtops.harden import netconfig
+from courtops.secrets import mask_text, rules_for
+
+
+def courtops_mask_config(text: str, platform: str) -> str:
+    return mask_text(str(text), rules_for(platform))
+
+
+def courtops_undo_commands(before: str, after: str, platform: str) -> list[str]:
+    try:
+        return netconfig.undo_commands(str(before), str(after), platform)
+    except (netconfig.ConfigError, KeyError) as exc:
+        raise AnsibleFilterError(f"courtops_undo_commands: {exc}") from exc
+
+
+def courtops_same_config(a: str, b: str, platform: str) -> bool:
+    try:
+        return netconfig.same(str(a), str(b), platform)
+    except netconfig.ConfigError as exc:
+        raise AnsibleFilterError(f"courtops_same_config: {exc}") from exc
+
+
+def courtops_acl_permits(sources: Any, address: str) -> bool:
+    try:
+        return netconfig.acl_permits(list(sources or []), str(address))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise AnsibleFilterError(f"courtops_acl_permits: bad ACL entry or address ({exc})") from exc
+
+
+def courtops_run_dir(out_dir: str) -> str:
+    """Creates this run's own directory under ``out_dir`` (courtops/exportdir.py) and returns it."""
+    try:
+        return str(exportdir.make_run_dir(Path(str(out_dir))).resolve())
+    except (OSError, exportdir.ExportDirError) as exc:
+        raise AnsibleFilterError(f"courtops_run_dir: {exc}") from exc
+
+
+class FilterModule:
+    def filters(self) -> dict[str, Any]:
+        return {
+            "courtops_mask_config": courtops_mask_config,
+            "courtops_undo_commands": courtops_undo_commands,
+            "courtops_same_config": courtops_same_config,
+            "courtops_acl_permits": courtops_acl_permits,
+            "courtops_run_dir": courtops_run_dir,
+        }
