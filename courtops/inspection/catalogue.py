@@ -23,7 +23,7 @@ from courtops.ledger import schema as ledger_schema
 
 CATALOGUE_FILE = REPO_ROOT / "inspection" / "checks.yml"
 #: The modules of courtops/inspection/checks/ a check may belong to.
-FAMILIES = ("reachability", "host", "device", "network")
+FAMILIES = ("reachability", "host", "device", "network", "av")
 DIRECTIONS = ("higher_is_worse", "lower_is_worse")
 PLATFORMS = tuple(ledger_schema.PLATFORMS)
 
@@ -44,6 +44,28 @@ SETTING_TYPES: dict[str, tuple[dict[str, Any], str]] = {
             "additionalProperties": {"type": "array", "items": _PORT},
         },
         "a mapping of device class to a list of TCP ports (1–65535)",
+    ),
+    # the AV probe (courtops_av_probe): RTSP path per device class, and how long / how many at once
+    "paths_by_class": (
+        {
+            "type": "object",
+            "propertyNames": {"enum": list(ledger_schema.CLASSES)},
+            "additionalProperties": {"type": "string", "pattern": "^/[^\\s]*$"},
+        },
+        "a mapping of device class to an RTSP path beginning with /",
+    ),
+    "av_probe": (
+        {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["seconds", "timeout", "parallel"],
+            "properties": {
+                "seconds": {"type": "number", "minimum": 1, "maximum": 60},
+                "timeout": {"type": "number", "minimum": 5, "maximum": 600},
+                "parallel": {"type": "integer", "minimum": 1, "maximum": 32},
+            },
+        },
+        "{seconds: 1–60, timeout: 5–600 (seconds per stream), parallel: 1–32}",
     ),
     "commands_by_platform": (
         {
@@ -74,7 +96,7 @@ CHECK_SCHEMA: dict[str, Any] = {
             "uniqueItems": True,
             "items": {"enum": list(PLATFORMS)},
         },
-        "reading": {"type": "string", "pattern": r"^(host_metrics|probe|cli)(\.[A-Za-z0-9_]+)+$"},
+        "reading": {"type": "string", "pattern": r"^(host_metrics|probe|cli|av)(\.[A-Za-z0-9_]+)+$"},
         "unit": {"type": "string"},
         "thresholds": {"type": "array", "uniqueItems": True, "items": _NAME},
         "settings": {"type": "array", "uniqueItems": True, "items": _NAME},

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from courtops.lab import devices, hosts, inventory, netns, proxy, rootfs, snmp, state
+from courtops.lab import devices, hosts, inventory, netns, proxy, rootfs, snmp, state, systems
 from courtops.lab.config import LabConfig
 from courtops.lab.plan import HostSpec, LabPlan
 from courtops.lab.util import LabError, progress, require_root, run
@@ -128,8 +128,11 @@ def up(cfg: LabConfig, linux: int, network: int, snmp_count: int) -> dict[str, A
         st["network"] = devices.up(cfg, [*plan.network, *plan.spares], st.get("network") or {})
         state.save(cfg, st)
     if plan.snmp:
-        progress(f"starting {len(plan.snmp)} SNMP device(s)")
-        st["snmp"] = snmp.up(cfg, plan.snmp, st.get("snmp") or {})
+        progress(
+            f"starting {len(plan.snmp)} SNMP device(s) and {len(plan.systems)} member(s) of the named systems"
+        )
+        st["snmp"] = snmp.up(cfg, [*plan.snmp, *plan.systems], st.get("snmp") or {})
+        st["systems"] = systems.up(cfg, plan.systems, st.get("systems") or {})
         state.save(cfg, st)
     inv = inventory.write(cfg, plan)
     st["inventory"] = str(inv)

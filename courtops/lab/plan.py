@@ -57,6 +57,10 @@ _LINUX_ROLES = [
 ]
 
 
+#: 所属系统 of the Linux roles as the court's ledger names them (office PCs belong to no system)
+_LINUX_SYSTEMS = {"servers": "法院综合业务系统", "courtroom": "智慧庭审"}
+
+
 def linux_hosts(cfg: LabConfig, count: int) -> list[HostSpec]:
     hosts = []
     for i in range(count):
@@ -75,7 +79,7 @@ def linux_hosts(cfg: LabConfig, count: int) -> list[HostSpec]:
                 zone=zone, klass=klass, platform=platform, site=site, courtroom=courtroom, profile=prof,
                 vars={"asset_os": os_name, "asset_vendor": "lab", "asset_role": role,
                       "asset_department": dept, "asset_criticality": "高" if klass == "servers" else "中",
-                      "asset_system": "法院综合业务系统" if klass == "servers" else ""},
+                      "asset_system": _LINUX_SYSTEMS.get(klass if not courtroom else "courtroom", "")},
             )
         )  # fmt: skip
     return hosts
@@ -102,7 +106,7 @@ def network_devices(cfg: LabConfig, count: int) -> list[HostSpec]:
                 zone="management", klass="network", platform=platform,
                 site="site_main" if i % 4 < 2 else TRIBUNAL_SITE, profile=f"{key}_{state}",
                 vars={"asset_os": os_name, "asset_vendor": vendor, "asset_role": "接入交换机",
-                      "asset_department": "信息技术处", "asset_criticality": "高",
+                      "asset_department": "信息技术处", "asset_criticality": "高", "asset_system": "机房网络",
                       "lab_compliant": state == "compliant"},
             )
         )  # fmt: skip
@@ -129,7 +133,8 @@ def spare_devices(cfg: LabConfig, network: int) -> list[HostSpec]:
                 zone="management", klass="network", platform=platform, site="site_main",
                 profile=f"{key}_factory", extra_groups=(SPARES_GROUP,),
                 vars={"asset_os": os_name, "asset_vendor": vendor, "asset_role": "备件（出厂配置）",
-                      "asset_department": "信息技术处", "asset_criticality": "中", "lab_compliant": False},
+                      "asset_department": "信息技术处", "asset_criticality": "中", "asset_system": "机房网络",
+                      "lab_compliant": False},
             )
         )  # fmt: skip
     return spares
@@ -144,6 +149,10 @@ _SNMP_KINDS = [
     ("switch", "network", "management", "sw", "H3C", "接入交换机（SNMP）"),
     ("scanner", "scanners", "intranet", "scn", "Fujitsu", "网络扫描仪"),
 ]
+
+
+#: 所属系统 of the SNMP device classes as the court's ledger names them (printers, scanners: none)
+_SNMP_SYSTEMS = {"nvr": "安防监控", "cameras": "安防监控", "network": "机房网络"}
 
 
 #: The lab's SNMPv3 user (authPriv, SHA + AES-128). Lab-only values: the simulated switch serves them.
@@ -175,7 +184,7 @@ def snmp_devices(cfg: LabConfig, count: int) -> list[HostSpec]:
                 zone=zone, klass=klass, platform="snmp_device", courtroom=courtroom, profile=rec,
                 site=TRIBUNAL_SITE if courtroom else "site_main",
                 vars={"asset_vendor": vendor, "asset_role": role, "asset_department": "信息技术处",
-                      "asset_criticality": "中",
+                      "asset_criticality": "中", "asset_system": _SNMP_SYSTEMS.get(klass, ""),
                       **(LAB_SNMP_V3 if rec in SNMP_V3_KINDS
                          else {"courtops_snmp_community": "public", "courtops_snmp_version": "2c"})},
             )
@@ -189,11 +198,18 @@ class LabPlan:
     network: list[HostSpec]
     snmp: list[HostSpec]
     spares: list[HostSpec] = field(default_factory=list)  # network spares, served with `network`
+    # a member of every named system (courtops.lab.systems), served with `snmp`
+    systems: list[HostSpec] = field(default_factory=list)
 
     @classmethod
     def build(cls, cfg: LabConfig, linux: int, network: int, snmp: int) -> LabPlan:
+        from courtops.lab.systems import system_members  # systems builds on this module's HostSpec
+
         spares = spare_devices(cfg, network) if network else []
-        return cls(linux_hosts(cfg, linux), network_devices(cfg, network), snmp_devices(cfg, snmp), spares)
+        systems = system_members(cfg) if snmp else []
+        return cls(
+            linux_hosts(cfg, linux), network_devices(cfg, network), snmp_devices(cfg, snmp), spares, systems
+        )
 
     def all(self) -> list[HostSpec]:
-        return [*self.linux, *self.network, *self.spares, *self.snmp]
+        return [*self.linux, *self.network, *self.spares, *self.snmp, *self.systems]

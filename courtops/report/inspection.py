@@ -18,7 +18,10 @@ from courtops.formula_guard import neutralise_row
 from courtops.inspection import catalogue
 from courtops.inspection.result import FAULT, NORMAL, SEVERITY, UNCHECKED, WARNING, worst
 from courtops.report.inspection_backup import backup_section
+from courtops.report.inspection_av import courtroom_av
+from courtops.report.inspection_av import summary as av_summary
 from courtops.report.model import RUN_STATUS
+from courtops.report.systems import system_of
 from courtops.report.xlsx import sheet_title
 from courtops.store import Metric, Run, Store
 
@@ -41,6 +44,8 @@ class Row:
     remark: str
     check: str = ""
     value: float | None = None
+    text: str = ""  # the reading's words and unit as recorded (the AV columns of the readiness table)
+    unit: str = ""
 
 
 @dataclass
@@ -54,6 +59,11 @@ class Device:
     site: str = ""
     parent: str = ""  # a camera's NVR
     rows: list[Row] = field(default_factory=list)
+
+    @property
+    def system_label(self) -> str:
+        """所属系统 as the HTML shows it: the ledger's, or 通用办公设备 for office equipment."""
+        return system_of({"asset_system": self.system, "asset_class": self.cls})
 
     @property
     def state(self) -> str:
@@ -97,6 +107,8 @@ def _devices(store: Store, run: Run) -> list[Device]:
                 str(labels.get("remark", "")),
                 m.name,
                 m.value,
+                m.text or "",
+                m.unit or "",
             )
         )
     return sorted(devices.values(), key=lambda d: (d.system or "~", d.cls, d.name))
@@ -124,7 +136,8 @@ def courtroom_readiness(devices: list[Device]) -> list[dict[str, Any]]:
             for d in members
             if d.state in (FAULT, WARNING)
         ]
-        out.append({"id": room, "status": status, "devices": len(members), "problems": problems})
+        out.append({"id": room, "status": status, "devices": len(members), "problems": problems,
+                    "av": courtroom_av(members)})  # fmt: skip
     return out
 
 
@@ -235,9 +248,10 @@ def write_inspection(context: dict[str, Any], path: Path) -> None:
     for c in context["cameras"]:
         _append(cams, [c["site"], c["nvr"], c["total"], c["online"], "、".join(c["offline"])])
     rooms = wb.create_sheet(sheet_title("法庭就绪", taken))
-    _append(rooms, ["法庭", "状态", "设备数", "问题"])
+    _append(rooms, ["法庭", "状态", "设备数", "问题", "音视频码流（编码、帧率、音频电平、结论）"])
     for room in context["courtrooms"]:
-        _append(rooms, [room["id"], room["status"], room["devices"], "；".join(room["problems"])])
+        av = "\n".join(av_summary(e) for e in room["av"])
+        _append(rooms, [room["id"], room["status"], room["devices"], "；".join(room["problems"]), av])
     for ws in wb.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True)

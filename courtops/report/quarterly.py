@@ -18,6 +18,7 @@ from courtops.inspection.result import FAULT, NORMAL, WARNING
 from courtops.report.model import RUN_STATUS
 from courtops.report.render import CST
 from courtops.report.scoring import control_point_scores, overall_estimate
+from courtops.report.systems import OTHER, SEED_SYSTEMS, system_of
 from courtops.runkinds import kind_of_report
 from courtops.store import Incident, Run, Store
 
@@ -65,7 +66,7 @@ def build_quarterly(store: Store, run: Run) -> dict[str, Any]:
                 worst[m.host] = max(worst.get(m.host, NORMAL), state, key=order.index)
         counts = Counter(worst.values())
         for host, state in worst.items():
-            system = str((hosts[host].asset if host in hosts else {}).get("asset_system") or "其他设备")
+            system = system_of(hosts[host].asset if host in hosts else {}) or OTHER
             systems[system][state] += 1
         inspections.append(
             {
@@ -74,6 +75,8 @@ def build_quarterly(store: Store, run: Run) -> dict[str, Any]:
                 "counts": {s: counts.get(s, 0) for s in (NORMAL, WARNING, FAULT)},
             }
         )
+    for name in SEED_SYSTEMS if inspections else ():  # every seed system, none inspected shows zeros
+        systems.setdefault(name, Counter())
     incidents = [
         i
         for i in store.incidents()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ansible.plugins.action import ActionBase
 
 from courtops import store_access
+from courtops.report.systems import system_of
 
 
 class ActionModule(ActionBase):
@@ -32,7 +33,7 @@ class ActionModule(ActionBase):
             if not registered:  # not in this inspection's scope
                 continue
             metrics.extend(registered.get("courtops_metrics") or [])
-            systems[host] = str(values.get("asset_system") or "")
+            systems[host] = system_of(values)  # office equipment named as such, not left blank
         dry_run = bool(self._task.check_mode)
         request = store_access.run_context(args["store"]) | {
             "metrics": metrics,

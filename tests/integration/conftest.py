@@ -51,6 +51,11 @@ class Lab:
     def snmp(self) -> list[HostSpec]:
         return self.plan.snmp
 
+    @property
+    def systems(self) -> list[HostSpec]:
+        """A member of every named system (courtops.lab.systems), served beside the SNMP devices."""
+        return self.plan.systems
+
     def profiles(self) -> dict[str, Any]:
         return dict(profiles.load()["profiles"])
 

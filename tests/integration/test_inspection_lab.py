@@ -75,7 +75,7 @@ def monthly(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
 
 def test_every_device_is_judged_and_nothing_changed(lab: Lab, monthly: dict[str, Any]) -> None:
     assert monthly["rc"] == 0, monthly["stderr"][-2000:]
-    every = {h.name for h in lab.linux + lab.network + lab.spares + lab.snmp}
+    every = {h.name for h in lab.linux + lab.network + lab.spares + lab.snmp + lab.systems}
     assert set(monthly["judged"]) == every
     assert all(s["changed"] == 0 for s in monthly["stats"].values())  # read-only
     for host in lab.linux:

@@ -92,7 +92,7 @@ def _check(raw, check_id):
         ),
         (
             lambda r: r["checks"].append(dict(_check(r, "disk"))),
-            r"check disk \(#27\): field id: declared twice",
+            r"check disk \(#28\): field id: declared twice",
         ),
         (
             lambda r: r["thresholds"]["disk_used_pct"].update(type="float"),

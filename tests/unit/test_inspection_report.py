@@ -115,7 +115,13 @@ def test_html_xlsx_and_pdf(store: Store, tmp_path: Path):
     assert "http://" not in text and "https://" not in text  # offline intranet: nothing external
     wb = load_workbook(xlsx)
     rooms = wb["法庭就绪"]
-    assert [c.value for c in rooms[1]] == ["法庭", "状态", "设备数", "问题"]
+    assert [c.value for c in rooms[1]] == [
+        "法庭",
+        "状态",
+        "设备数",
+        "问题",
+        "音视频码流（编码、帧率、音频电平、结论）",
+    ]
     assert [rooms.cell(row=r, column=2).value for r in range(2, 5)] == ["就绪", "降级", "不可用"]
     pcs = wb["计算机"]
     rows = [[c.value for c in row] for row in pcs.iter_rows(min_row=2)]

@@ -206,6 +206,20 @@ def printer_reading(value: float) -> dict:
     return {"probe": {"icmp": {"rtt_ms": 1.0}, "snmp": {"supplies": [supply]}}}
 
 
+def av_reading(**change: float | None) -> dict:
+    """A healthy stream measurement (courtops_av_probe) with one measured value changed."""
+    stream = {
+        "video": {"codec": "h264", "width": 640, "height": 360, "nominal_fps": 100.0},
+        "audio": {"codec": "pcm_alaw", "sample_rate": 8000, "channels": 1},
+        "frames": 500, "seconds": 5.0, "fps": 100.0, "decode_errors": 0, "audio_samples": 40000,
+        "mean_volume_db": -15.0, "max_volume_db": -12.0,
+    }  # fmt: skip
+    video = dict(stream["video"])  # type: ignore[call-overload]
+    if "nominal_fps" in change:
+        video["nominal_fps"] = change.pop("nominal_fps")
+    return {"av": {**stream, "video": video, **change}}
+
+
 #: (check, threshold, readings at a value) for every threshold of the catalogue
 CASES = [
     ("disk", "disk_used_pct", lambda v: host_reading("disk", v)),
@@ -221,6 +235,12 @@ CASES = [
     ("net_interfaces", "interface_errors", lambda v: cli_reading("net_interfaces", v)),
     ("printer_supplies", "toner_pct", printer_reading),
     ("cpu_load", "cpu_pct", lambda v: {"host_metrics": {**HOST, "load": None, "cpu_pct": v}}),
+    # av_stream has three rows (码流, 帧率, 音频): check/item names the one the threshold judges
+    ("av_stream/帧率", "av_fps", lambda v: av_reading(fps=v, nominal_fps=None)),
+    ("av_stream/帧率", "av_dropped_frames_pct", lambda v: av_reading(fps=100.0 - v)),
+    ("av_stream/码流", "av_decode_errors", lambda v: av_reading(decode_errors=int(v))),
+    ("av_stream/音频", "av_audio_level_db", lambda v: av_reading(mean_volume_db=-v, max_volume_db=-v + 3)),
+    ("av_stream/音频", "av_audio_headroom_db", lambda v: av_reading(max_volume_db=-v)),
 ]
 
 
@@ -229,7 +249,9 @@ def test_every_threshold_has_a_boundary_case():
 
 
 def judged(check: str, readings: dict) -> str:
+    check, _, item = check.partition("/")  # "av_stream/帧率": the row of a multi-row check
     results = judge("h", [check], readings, THRESHOLDS, {"now": NOW})
+    results = [r for r in results if not item or r.item == item]
     judged_items = [r for r in results if r.item != "汇总"] or results  # net_interfaces: no error row → 汇总
     assert len(judged_items) == 1, results
     return judged_items[0].state

@@ -7,9 +7,15 @@ catalogue check has no implementation or an implementation has no catalogue entr
 
 from __future__ import annotations
 
-from courtops.inspection.checks import device, host, network, reachability
+from courtops.inspection.checks import av, device, host, network, reachability
 from courtops.inspection.checks.base import REGISTRY, CheckFunction, Context, Unreadable, level
 
-FAMILY_MODULES = {"reachability": reachability, "host": host, "device": device, "network": network}
+FAMILY_MODULES = {
+    "reachability": reachability,
+    "host": host,
+    "device": device,
+    "network": network,
+    "av": av,
+}
 
 __all__ = ["FAMILY_MODULES", "REGISTRY", "CheckFunction", "Context", "Unreadable", "level"]
