@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from courtops.formula_guard import neutralise_row
 from courtops.inspection import catalogue
 from courtops.inspection.result import FAULT, NORMAL, SEVERITY, UNCHECKED, WARNING, worst
-from courtops.report.inspection_spares import build_spares_check
+from courtops.report.inspection_spares import build_spares_check, write_spares_sheet
 from courtops.report.model import RUN_STATUS
 from courtops.report.xlsx import sheet_title
 from courtops.store import Metric, Run, Store
@@ -238,6 +238,7 @@ def write_inspection(context: dict[str, Any], path: Path) -> None:
     _append(rooms, ["法庭", "状态", "设备数", "问题"])
     for room in context["courtrooms"]:
         _append(rooms, [room["id"], room["status"], room["devices"], "；".join(room["problems"])])
+    write_spares_sheet(wb, context, taken)
     for ws in wb.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True)

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from courtops.emergency.stock import stock
 from courtops.ledger.spares import read_spares
@@ -114,11 +115,26 @@ def test_below_minimum_is_a_warning_in_the_inspection_record(
         second = _inspection(st, at(11, 10))
         before = REPORTS["inspection"].build(st, st.get_run(first))["spares"]
         after = REPORTS["inspection"].build(st, st.get_run(second))["spares"]
-        html = write_report(REPORTS["inspection"], st, st.get_run(second), tmp_path / "out", ("html",))[0]
+        html, xlsx = write_report(
+            REPORTS["inspection"], st, st.get_run(second), tmp_path / "out", ("html", "xlsx")
+        )
     assert (before["state"], before["low"]) == ("正常", [])  # the stock as that inspection saw it
     assert after["state"] == "告警" and [s.spare.id for s in after["low"]] == ["HDD-1"]
     text = html.read_text(encoding="utf-8")
     assert "应急物资库存" in text and "HDD-1" in text and "告警（低于最低库存，请补充）" in text
+    sheet = load_workbook(xlsx)["应急物资"]
+    assert [c.value for c in sheet[1]][:3] == ["状态", "告警", "低于最低库存 1 项，共 3 项"]
+    assert [c.value for c in sheet[3]] == [
+        "HDD-1",
+        "监控硬盘",
+        "希捷 SkyHawk 8TB",
+        3,
+        4,
+        "块",
+        "监控室",
+        "告警",
+    ]
+    assert sheet.max_row == 3
 
 
 def test_a_broken_spares_ledger_is_unchecked_not_normal(
