@@ -17,6 +17,7 @@ from courtops.report.parts_xlsx import write_parts_quote
 from courtops.store import Store, StoreError
 from courtops.store.emergency_stock import (
     SUPPLIERS,
+    Count,
     PartReplacement,
     SpareMovement,
     StockError,
@@ -117,7 +118,7 @@ def _record(args: argparse.Namespace) -> int:
     if not part.strip():
         raise UserError("name the part (--part) or the spare it came from (--spare)")
     with _store(args, readonly=False) as store:
-        take = None
+        take, count = None, None
         if spare is not None:
             current = stock([spare], store)[0].current
             if args.quantity > current:
@@ -130,6 +131,7 @@ def _record(args: argparse.Namespace) -> int:
                 device=args.device,
                 note=f"配件更换：{part}",
             )
+            count = Count(spare.quantity, spare.counted_at)
         try:
             new_id = add_replacement(
                 store,
@@ -145,6 +147,7 @@ def _record(args: argparse.Namespace) -> int:
                     notes=args.notes,
                 ),
                 take,
+                count,
             )
         except StockError as exc:
             raise UserError(str(exc)) from exc

@@ -13,7 +13,7 @@ from courtops.ledger import load_plan, read_ledger
 from courtops.ledger.plan import PlanError
 from courtops.ledger.spares import DEFAULT_SPARES, SparesResult, read_spares
 from courtops.store import Store, StoreError
-from courtops.store.emergency_stock import SpareMovement, StockError, add_movement
+from courtops.store.emergency_stock import Count, SpareMovement, StockError, add_movement
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -143,7 +143,7 @@ def _take(args: argparse.Namespace) -> int:
                 f"device {args.device!r} is neither incident {incident.id}'s device ({incident.device}) "
                 f"nor in the asset ledger {args.ledger}"
             )
-        current = next(s for s in stock([spare], store) if s.spare.id == spare.id).current
+        current = stock([spare], store)[0].current
         if quantity > current:
             raise UserError(f"{spare.id} has {current}{spare.unit} in stock; cannot take {quantity}")
         try:
@@ -152,6 +152,7 @@ def _take(args: argparse.Namespace) -> int:
                 SpareMovement(
                     spare.id, -quantity, incident_id=incident.id, device=args.device, note=args.note
                 ),
+                Count(spare.quantity, spare.counted_at),
             )
         except StockError as exc:
             raise UserError(str(exc)) from exc

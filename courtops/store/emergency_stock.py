@@ -76,14 +76,40 @@ def _insert(store: Store, table: str, record: SpareMovement | PartReplacement) -
     return int(cur.lastrowid or 0)
 
 
-def add_movement(store: Store, movement: SpareMovement) -> int:
-    """Record a take (delta < 0, naming the incident and device) or a restock (delta > 0)."""
+@dataclass(frozen=True)
+class Count:
+    """A spare's stocktake from the ledger: ``quantity`` counted on the day starting at ``counted_at``."""
+
+    quantity: int
+    counted_at: float
+
+
+def _check_take(store: Store, movement: SpareMovement, count: Count | None) -> None:
+    """Under the write lock: a take never brings the stock below zero (two engineers taking the last one)."""
+    if count is None or movement.delta > 0 or movement.at < count.counted_at:
+        return  # a restock, or a take from before the stocktake: already in the counted quantity
+    moved = store.db.execute(
+        "SELECT COALESCE(SUM(delta), 0) FROM spare_movements WHERE spare_id = ? AND at >= ?",
+        (movement.spare_id, count.counted_at),
+    ).fetchone()[0]
+    current = count.quantity + int(moved)
+    if current + movement.delta < 0:
+        raise StockError(f"{movement.spare_id} has {current} in stock; cannot take {-movement.delta}")
+
+
+def add_movement(store: Store, movement: SpareMovement, count: Count | None = None) -> int:
+    """Record a take (delta < 0, naming the incident and device) or a restock (delta > 0).
+
+    With the spare's ``count`` a take that would leave less than nothing is refused, checked in the
+    same transaction as the insert.
+    """
     if movement.delta == 0:
         raise StockError("a movement moves at least one item")
     if movement.delta < 0 and (movement.incident_id is None or not movement.device):
         raise StockError("taking a spare names the incident (故障编号) and the device it serves")
     with store.transaction():
         _check_incident(store, movement.incident_id)
+        _check_take(store, movement, count)
         return _insert(store, "spare_movements", movement)
 
 
@@ -100,8 +126,10 @@ def movements(
     return [SpareMovement(**dict(r)) for r in store.db.execute(sql + " ORDER BY at, id", args)]
 
 
-def add_replacement(store: Store, replacement: PartReplacement, take: SpareMovement | None = None) -> int:
-    """Record a replacement, and with ``take`` the spare it used, in one transaction."""
+def add_replacement(
+    store: Store, replacement: PartReplacement, take: SpareMovement | None = None, count: Count | None = None
+) -> int:
+    """Record a replacement, and with ``take`` the spare it used (checked against ``count``), in one transaction."""
     if replacement.supplied_by not in SUPPLIERS:
         raise StockError(f"supplied by must be vendor or court, not {replacement.supplied_by!r}")
     if replacement.quantity <= 0:
@@ -111,6 +139,7 @@ def add_replacement(store: Store, replacement: PartReplacement, take: SpareMovem
     with store.transaction():
         _check_incident(store, replacement.incident_id)
         if take is not None:
+            _check_take(store, take, count)
             _insert(store, "spare_movements", take)
         return _insert(store, "part_replacements", replacement)
 

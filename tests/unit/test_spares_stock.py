@@ -12,7 +12,7 @@ from courtops.emergency.stock import stock
 from courtops.ledger.spares import read_spares
 from courtops.report import REPORTS, inspection_spares, write_report
 from courtops.store import HostInfo, Incident, Metric, RunInfo, Store
-from courtops.store.emergency_stock import SpareMovement, StockError, add_movement, movements
+from courtops.store.emergency_stock import Count, SpareMovement, StockError, add_movement, movements
 from tests.unit.emergencykit import at, cli, write_spares
 
 
@@ -147,3 +147,18 @@ def test_a_broken_spares_ledger_is_unchecked_not_normal(
     assert section["state"] == "未检" and section["errors"] == [
         f"{bad}:2: 数量 (quantity) must be a whole number ≥ 0, not 'many'"
     ]
+
+
+def test_the_stock_check_holds_under_the_write_lock(tmp_path: Path) -> None:
+    """Two engineers taking the last one: the second take is refused by the store, not only by the CLI."""
+    spare = read_spares(write_spares(tmp_path / "s.csv")).by_id()["SW-1"]  # 2 counted
+    count = Count(spare.quantity, spare.counted_at)
+    with Store(tmp_path / "s.sqlite3") as first, Store(tmp_path / "s.sqlite3") as second:
+        inc = _incident(first)
+        add_movement(first, SpareMovement("SW-1", -2, at=at(11, 2), incident_id=inc, device="d"), count)
+        with pytest.raises(StockError, match="SW-1 has 0 in stock; cannot take 1"):
+            add_movement(second, SpareMovement("SW-1", -1, at=at(11, 2), incident_id=inc, device="d"), count)
+        add_movement(
+            second, SpareMovement("SW-1", -1, at=at(10, 1), incident_id=inc, device="d"), count
+        )  # before the count
+        assert [m.delta for m in movements(first)] == [-1, -2]
