@@ -44,6 +44,8 @@ def _check(args: argparse.Namespace) -> int:
             f"(named by {', '.join(users) or 'no scenario'})",
             file=sys.stderr,
         )
+    if unfilled := emergency_plan.unfilled_contacts(plan):
+        print(f"note: contacts still to be filled in by the court: {'、'.join(unfilled)}", file=sys.stderr)
     print(
         f"{plan.path}: {len(plan.scenarios)} scenarios, {len(plan.runbooks)} runbooks "
         f"({len(missing)} not yet available) OK (应急预案校验通过)"

@@ -273,6 +273,15 @@ def _cross_references(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]
     return problems
 
 
+#: How the committed plan marks what the court fills in (no real person is ever committed).
+PLACEHOLDER = "（由法院填写）"
+
+
+def unfilled_contacts(plan: Plan) -> list[str]:
+    """The roles whose contact is still the placeholder: the court fills these in its own copy."""
+    return [plan.role_name(c["role"]) for c in plan.contacts if PLACEHOLDER in (c["name"], c["phone"])]
+
+
 def missing_runbooks(plan: Plan) -> list[Runbook]:
     """Runbooks whose playbook is not in the repository yet (named by a step, not runnable today)."""
     return [r for r in plan.runbooks.values() if not r.available]

@@ -3,6 +3,7 @@ rendered as a Chinese HTML and PDF document."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -127,3 +128,15 @@ def test_render_html_and_pdf_with_cjk_text(tmp_path: Path, capsys: pytest.Captur
         assert text in pdf, text
     status, _, err = cli(capsys, "emergency", "render", "--format", "docx", "--out", str(tmp_path))
     assert status == 2 and "--format" in err
+
+
+def test_the_committed_plan_holds_placeholders_not_people(capsys: pytest.CaptureFixture[str]) -> None:
+    plan = load()
+    assert emergency_plan.unfilled_contacts(plan) == ["驻场工程师", "技术支持团队", "法院信息技术部门"]
+    text = emergency_plan.PLAN_FILE.read_text(encoding="utf-8")
+    assert not re.search(r"\d{7,}|1[3-9]\d-?\d{4}-?\d{4}", text)  # no phone number is committed
+    status, _, err = cli(capsys, "emergency", "check")
+    assert (
+        status == 0
+        and "contacts still to be filled in by the court: 驻场工程师、技术支持团队、法院信息技术部门" in err
+    )
