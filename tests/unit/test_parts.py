@@ -121,3 +121,28 @@ def test_bad_records_are_refused_and_nothing_is_written(
         assert status == 2 and message in err, (args, err)
     with Store(store) as st:
         assert replacements(st) == [] and movements(st) == []
+
+
+def test_hostile_text_is_written_as_text_in_the_quote(
+    setup: tuple[str, str, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store, _, _ = setup
+    hostile = '=HYPERLINK("http://x","点击")'
+    args = (
+        "--device",
+        "@SUM(A1)",
+        "--part",
+        hostile,
+        "--price",
+        "1",
+        "--supplied-by",
+        "court",
+        "--notes",
+        "+1+1",
+    )
+    assert cli(capsys, "parts", "--store", store, "record", *args)[0] == 0
+    xlsx = tmp_path / "q.xlsx"
+    assert cli(capsys, "parts", "--store", store, "xlsx", "-o", str(xlsx))[0] == 0
+    ws = load_workbook(xlsx).active
+    assert (ws["D4"].value, ws["F4"].value, ws["O4"].value) == ("'@SUM(A1)", "'" + hostile, "'+1+1")
+    assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)
