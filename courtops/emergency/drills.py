@@ -13,7 +13,7 @@ KIND_NAMES = {
     "restore": "配置恢复演练",
     "spare_swap": "备机替换演练",
 }
-MET, MISSED, NOT_TIMED, NO_TARGET = "达标", "未达标", "未计时", "预案无此场景"
+MET, MISSED, NOT_TIMED, NO_TARGET, NO_PLAN = "达标", "未达标", "未计时", "预案无此场景", "待人工"
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,12 @@ def judge(drill: Drill, plan: Plan | None) -> JudgedDrill:
     """达标 only for a successful drill that recovered within the target; a failed drill is 未达标.
 
     A drill with no measured recovery time is 未计时 (not 达标: nothing shows it met the target), and
-    one whose scenario the plan does not hold is 预案无此场景.
+    one whose scenario the plan does not hold is 预案无此场景; without a readable plan every drill is 待人工.
     """
     scenario = plan.scenario_for(drill.scenario, drill.kind) if plan else None
-    if scenario is None:
+    if plan is None:  # the plan could not be read: nothing to judge against
+        verdict = NO_PLAN
+    elif scenario is None:
         verdict = NO_TARGET if drill.result == "ok" else MISSED
     elif drill.result != "ok":
         verdict = MISSED

@@ -35,13 +35,19 @@ def build_emergency(
     drills = [judge(d, plan) for d in store.drills(since=start, until=end)]
     spares = read_spares(spares_path or DEFAULT_SPARES)
     problems += [f"应急物资台账有误：{e}" for e in spares.errors]
-    low = [s for s in stock(spares.spares, store, at=min(end, time.time())) if s.below_minimum]
+    # a ledger with errors is not checked at all: a partial list would read as "the rest is fine"
+    low = (
+        [s for s in stock(spares.spares, store, at=min(end, time.time())) if s.below_minimum]
+        if spares.ok
+        else []
+    )
     parts = replacements(store, since=start, until=end)
     return {
         "drills": drills,
         "drills_met": sum(1 for d in drills if d.verdict == MET),
         "spares_low": low,
         "spares_counted": len(spares.spares),
+        "spares_ok": spares.ok,
         "parts": parts,
         "parts_total_yuan": sum(p.amount_fen for p in parts) / 100,
         "parts_pending": sum(1 for p in parts if p.approved_at is None),

@@ -173,3 +173,30 @@ def test_quarterly_report_reads_a_store_older_than_the_emergency_tables(
     with Store(old, readonly=True) as st:
         ctx = quarterly_emergency.build_emergency(st, at(10, 1, 0), at(12, 31))
     assert ctx["drills"] == [] and ctx["parts"] == [] and ctx["spares_low"] == []
+
+
+def test_a_broken_plan_or_spares_ledger_is_said_not_hidden(tmp_path: Path) -> None:
+    bad_spares = write_spares(
+        tmp_path / "bad.csv",
+        ["HDD-1,监控硬盘,x,nvr,1,9,块,A1,2026-10-08,,", "X,y,z,w,lots,1,个,A,2026-10-08,,"],
+    )
+    bad_plan = tmp_path / "plan.yml"
+    bad_plan.write_text("title: 预案\n", encoding="utf-8")
+    with Store(tmp_path / "s.sqlite3") as st:
+        st.add_drill(Drill(kind="tabletop", scenario="server_down", started_at=at(11, 2), ended_at=at(11, 2, 11),
+                           result="ok", recovery_s=60))  # fmt: skip
+        ctx = quarterly_emergency.build_emergency(
+            st, at(10, 1, 0), at(12, 31), spares_path=bad_spares, plan_path=bad_plan
+        )
+    assert (
+        ctx["problems"][0].startswith("应急预案有误")
+        and "'version' is a required property" in ctx["problems"][0]
+    )
+    assert (
+        ctx["problems"][1]
+        == f"应急物资台账有误：{bad_spares}:3: 数量 (quantity) must be a whole number ≥ 0, not 'lots'"
+    )
+    assert (
+        ctx["spares_ok"] is False and ctx["spares_low"] == []
+    )  # HDD-1 (1 < 9) is not listed from a broken ledger
+    assert [j.verdict for j in ctx["drills"]] == ["待人工"]  # nothing to judge against: not 达标, not 未达标
