@@ -8,7 +8,7 @@ gets every asset or a non-empty error list.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -87,13 +87,13 @@ def _decode(path: Path) -> str:
     raise UnicodeDecodeError("utf-8/gb18030", raw, 0, 1, "neither UTF-8 nor GB18030")
 
 
-def _header_key(cell: str) -> str | None:
-    """Map a header cell (中文, key, or 中文(key)) to its column key."""
+def _header_key(cell: str, columns: Sequence[schema.Column] = schema.COLUMNS) -> str | None:
+    """Map a header cell (中文, key, or 中文(key)) to its column key (the spares ledger passes its own)."""
     text = cell.strip().replace("（", "(").replace("）", ")")
     match = re.fullmatch(r"(.+?)\s*\((.+)\)", text)
     candidates = [text, *(match.groups() if match else ())]
     for candidate in candidates:
-        for column in schema.COLUMNS:
+        for column in columns:
             if candidate.strip().casefold() in (column.key, column.label.casefold()):
                 return column.key
     return None

@@ -20,6 +20,7 @@ from courtops.inspection.result import FAULT, NORMAL, SEVERITY, UNCHECKED, WARNI
 from courtops.report.inspection_backup import backup_section
 from courtops.report.inspection_av import courtroom_av
 from courtops.report.inspection_av import summary as av_summary
+from courtops.report.inspection_spares import build_spares_check, write_spares_sheet
 from courtops.report.model import RUN_STATUS
 from courtops.report.systems import system_of
 from courtops.report.xlsx import sheet_title
@@ -212,6 +213,7 @@ def build_inspection(store: Store, run: Run) -> dict[str, Any]:
         "cameras": cameras_online(devices),
         "severity": SEVERITY,
         "config_backup": backup_section(store, run, previous_run),
+        "spares": build_spares_check(store, run),
     }
 
 
@@ -252,6 +254,7 @@ def write_inspection(context: dict[str, Any], path: Path) -> None:
     for room in context["courtrooms"]:
         av = "\n".join(av_summary(e) for e in room["av"])
         _append(rooms, [room["id"], room["status"], room["devices"], "；".join(room["problems"]), av])
+    write_spares_sheet(wb, context, taken)
     for ws in wb.worksheets:
         for cell in ws[1]:
             cell.font = Font(bold=True)

@@ -212,6 +212,65 @@ MIGRATIONS: tuple[str, ...] = (
         run_id        INTEGER REFERENCES runs (id) ON DELETE SET NULL,
         CHECK (status IN ('ok', 'failed'))
     );
+    # 5: emergency stock (应急物资储备库) and part replacements (配件更换记录). The spares ledger CSV
+    # holds each spare's counted quantity (盘点); spare_movements holds every take and restock after
+    # it, so the stock is the count plus the movements since the count. Both tables are append-only
+    # except a replacement's approval, which is recorded once.
+    """
+    CREATE TABLE spare_movements (
+        id          INTEGER PRIMARY KEY,
+        spare_id    TEXT NOT NULL,                     -- the spares ledger's 编号
+        delta       INTEGER NOT NULL,                  -- negative: taken, positive: restocked
+        at          REAL NOT NULL,
+        incident_id INTEGER REFERENCES incidents (id),
+        device      TEXT NOT NULL DEFAULT '',          -- the device the spare serves (take)
+        note        TEXT NOT NULL DEFAULT '',
+        CHECK (delta != 0),
+        CHECK (delta > 0 OR (incident_id IS NOT NULL AND device != ''))
+    );
+    CREATE INDEX spare_movements_spare ON spare_movements (spare_id, at);
+    CREATE TRIGGER spare_movements_are_kept BEFORE DELETE ON spare_movements
+    BEGIN
+        SELECT RAISE(ABORT, 'spare movements are append-only: a movement is never deleted');
+    END;
+    CREATE TRIGGER spare_movements_are_final BEFORE UPDATE ON spare_movements
+    BEGIN
+        SELECT RAISE(ABORT, 'spare movements are append-only: a movement is never changed');
+    END;
+
+    CREATE TABLE part_replacements (
+        id             INTEGER PRIMARY KEY,
+        part           TEXT NOT NULL,                  -- part name and model
+        spare_id       TEXT NOT NULL DEFAULT '',       -- when it came from the emergency stock
+        device         TEXT NOT NULL,
+        incident_id    INTEGER REFERENCES incidents (id),
+        quantity       INTEGER NOT NULL,
+        unit_price_fen INTEGER NOT NULL,               -- agreed price per unit, in fen (0.01 CNY)
+        supplied_by    TEXT NOT NULL,                  -- vendor / court
+        replaced_at    REAL NOT NULL,
+        recorded_at    REAL NOT NULL,
+        approved_by    TEXT,
+        approved_at    REAL,
+        notes          TEXT NOT NULL DEFAULT '',
+        CHECK (quantity > 0),
+        CHECK (unit_price_fen >= 0),
+        CHECK (supplied_by IN ('vendor', 'court')),
+        CHECK ((approved_by IS NULL) = (approved_at IS NULL))
+    );
+    CREATE INDEX part_replacements_time ON part_replacements (replaced_at);
+    CREATE TRIGGER part_replacements_approval_once BEFORE UPDATE ON part_replacements
+    WHEN OLD.approved_at IS NOT NULL
+      OR NEW.part IS NOT OLD.part OR NEW.spare_id IS NOT OLD.spare_id OR NEW.device IS NOT OLD.device
+      OR NEW.incident_id IS NOT OLD.incident_id OR NEW.quantity IS NOT OLD.quantity
+      OR NEW.unit_price_fen IS NOT OLD.unit_price_fen OR NEW.supplied_by IS NOT OLD.supplied_by
+      OR NEW.replaced_at IS NOT OLD.replaced_at OR NEW.recorded_at IS NOT OLD.recorded_at
+    BEGIN
+        SELECT RAISE(ABORT, 'a part replacement is recorded once; only its approval is added, once');
+    END;
+    CREATE TRIGGER part_replacements_are_kept BEFORE DELETE ON part_replacements
+    BEGIN
+        SELECT RAISE(ABORT, 'part replacements are never deleted');
+    END;
     """,
 )
 
