@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from courtops.inspection.incidents import sync
+from courtops.patching import store_ops as patch_ops
 from courtops.runkinds import incident_kinds
 from courtops.store import Run, RunInfo, Store, StoreError
 from courtops.store.current import current_run
@@ -77,6 +78,8 @@ def incidents_sync(request: dict[str, Any]) -> dict[str, Any]:
 OPERATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "previous-run": previous_run,
     "incidents-sync": incidents_sync,
+    "patch-backups": patch_ops.latest_backups,
+    "patch-record": patch_ops.record,
 }
 
 
