@@ -142,10 +142,12 @@ def _line_of(text: str, needle: str) -> int:
     return 0
 
 
-def _aware(value: Any, where: str) -> dt.datetime:
+def _aware(value: Any, where: str, prop: str = "DTSTART/DTEND") -> dt.datetime:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=CST)
-    raise CalendarError(f"{where}: a hearing needs a start and end time, not an all-day date ({value!r})")
+    if isinstance(value, dt.date):
+        raise CalendarError(f"{where}: a hearing needs a start and end time, not an all-day date ({value})")
+    raise CalendarError(f"{where}: bad {prop} {value!r} (not a date and time)")
 
 
 def load_ics(
@@ -174,7 +176,7 @@ def load_ics(
         group = courtroom_group(location, known, names)
         if group is None:
             raise CalendarError(f"{where}: event {uid!r}: unknown courtroom {location!r} in LOCATION")
-        _check(Session(group, _aware(start, where), _aware(end, where), source=where))
+        _check(Session(group, _aware(start, where, "DTSTART"), _aware(end, where, "DTEND"), source=where))
     now = now or dt.datetime.now(CST)
     sessions = []
     try:
