@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from courtops.formula_guard import neutralise_row
 from courtops.inspection import catalogue
 from courtops.inspection.result import FAULT, NORMAL, SEVERITY, UNCHECKED, WARNING, worst
+from courtops.report.inspection_patch import inspection_patch
 from courtops.report.model import RUN_STATUS
 from courtops.report.xlsx import sheet_title
 from courtops.store import Metric, Run, Store
@@ -197,6 +198,7 @@ def build_inspection(store: Store, run: Run) -> dict[str, Any]:
         "courtrooms": courtroom_readiness(devices),
         "cameras": cameras_online(devices),
         "severity": SEVERITY,
+        **inspection_patch(store, run),
     }
 
 

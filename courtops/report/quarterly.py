@@ -16,6 +16,7 @@ from typing import Any
 
 from courtops.inspection.result import FAULT, NORMAL, WARNING
 from courtops.report.model import RUN_STATUS
+from courtops.report.quarterly_patch import quarterly_patch
 from courtops.report.render import CST
 from courtops.report.scoring import control_point_scores, overall_estimate
 from courtops.runkinds import kind_of_report
@@ -107,4 +108,5 @@ def build_quarterly(store: Store, run: Run) -> dict[str, Any]:
         "commitments": {"respond_h": RESPOND_WITHIN_H, "escalate_h": ESCALATE_WITHIN_H},
         "audit": audit,
         "audit_estimate": overall_estimate(control_point_scores(findings)) if findings else None,
+        **quarterly_patch(store, (start, end)),
     }
