@@ -52,7 +52,13 @@ KINDS: dict[str, RunKind] = {
         ),
         RunKind("backup", "配置备份", ("playbooks/backup.yml",), scope_vars=("target",)),
         RunKind("harden", "安全加固", ("playbooks/harden.yml",), scope_vars=("target", "change_id")),
-        RunKind("patch", "补丁更新", ("playbooks/patch.yml",), scope_vars=("target", "change_id")),
+        RunKind(
+            "patch",
+            "补丁更新",
+            ("playbooks/patch.yml",),
+            reports=("patch",),
+            scope_vars=("target", "change_id"),
+        ),
         RunKind("restore", "配置恢复", ("playbooks/restore.yml",), scope_vars=("host", "to", "change_id")),
     )
 }

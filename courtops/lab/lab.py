@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from courtops.lab import devices, hosts, inventory, netns, proxy, rootfs, snmp, state, systems
+from courtops.lab import aptrepo, devices, hosts, inventory, netns, proxy, rebootd, rootfs, snmp, state, systems
 from courtops.lab.config import LabConfig
 from courtops.lab.plan import HostSpec, LabPlan
 from courtops.lab.util import LabError, progress, require_root, run
@@ -123,6 +123,9 @@ def up(cfg: LabConfig, linux: int, network: int, snmp_count: int) -> dict[str, A
         st["proxy_pid"] = proxy.start(cfg)
         state.save(cfg, st)
     _linux_up(cfg, plan, st)
+    if plan.linux:  # the package repository hosts patch from, and hosts that come back after a reboot
+        aptrepo.up(cfg, st, plan.linux)
+        rebootd.ensure(cfg, st)
     if plan.network:
         progress(f"starting {len(plan.network)} simulated network device(s) and {len(plan.spares)} spare(s)")
         st["network"] = devices.up(cfg, [*plan.network, *plan.spares], st.get("network") or {})
@@ -168,6 +171,7 @@ def down(cfg: LabConfig) -> None:
     shutil.rmtree(cfg.state_dir / "devices", ignore_errors=True)
     state.clear(cfg)
     inventory.remove(cfg)
+    aptrepo.remove(cfg)
     progress(f"lab {cfg.lab_id} down in {time.monotonic() - started:.1f} s")
 
 

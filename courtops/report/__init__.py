@@ -7,6 +7,7 @@ the quarterly service report) is one more ``ReportSpec``: a context builder, a t
 
 from courtops.report.inspection import build_inspection, write_inspection
 from courtops.report.model import build_dengbao
+from courtops.report.patch_compliance import build_patch_compliance, write_patch_compliance
 from courtops.report.quarterly import build_quarterly
 from courtops.report.render import ReportError, ReportSpec, write_report
 from courtops.report.xlsx import write_records
@@ -37,6 +38,15 @@ REPORTS: dict[str, ReportSpec] = {
         template="quarterly.html.j2",
         build=build_quarterly,
         run_kind=kind_of_report("quarterly"),  # the quarter of the latest inspection (or of --run ID)
+    ),
+    "patch": ReportSpec(
+        name="patch",
+        title="补丁合规报告",
+        template="patch.html.j2",
+        build=build_patch_compliance,
+        xlsx=write_patch_compliance,
+        run_kind=kind_of_report("patch"),
+        has_data=lambda store, run: bool(store.patch_results()),
     ),
 }
 

@@ -21,6 +21,7 @@ from courtops.report.inspection_backup import backup_section
 from courtops.report.inspection_av import courtroom_av
 from courtops.report.inspection_av import summary as av_summary
 from courtops.report.inspection_spares import build_spares_check, write_spares_sheet
+from courtops.report.inspection_patch import inspection_patch
 from courtops.report.model import RUN_STATUS
 from courtops.report.systems import system_of
 from courtops.report.xlsx import sheet_title
@@ -214,6 +215,7 @@ def build_inspection(store: Store, run: Run) -> dict[str, Any]:
         "severity": SEVERITY,
         "config_backup": backup_section(store, run, previous_run),
         "spares": build_spares_check(store, run),
+        **inspection_patch(store, run),
     }
 
 

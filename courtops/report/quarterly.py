@@ -17,6 +17,7 @@ from typing import Any
 from courtops.inspection.result import FAULT, NORMAL, WARNING
 from courtops.report.model import RUN_STATUS
 from courtops.report.quarterly_emergency import build_emergency
+from courtops.report.quarterly_patch import quarterly_patch
 from courtops.report.render import CST
 from courtops.report.scoring import control_point_scores, overall_estimate
 from courtops.report.systems import OTHER, SEED_SYSTEMS, system_of
@@ -112,4 +113,5 @@ def build_quarterly(store: Store, run: Run) -> dict[str, Any]:
         "audit": audit,
         "audit_estimate": overall_estimate(control_point_scores(findings)) if findings else None,
         "emergency": build_emergency(store, start, end),
+        **quarterly_patch(store, (start, end)),
     }

@@ -1,6 +1,7 @@
 """The results store (SQLite): what the recorder writes and every report reads."""
 
 from courtops.store.migrations import SCHEMA_VERSION
+from courtops.store.patches import PatchResult
 from courtops.store.store import (
     BACKUP_STATUS_SINCE,
     DEFAULT_STORE,
@@ -34,6 +35,7 @@ __all__ = [
     "Incident",
     "IncidentError",
     "Metric",
+    "PatchResult",
     "Run",
     "RunInfo",
     "Store",

@@ -271,6 +271,34 @@ MIGRATIONS: tuple[str, ...] = (
     BEGIN
         SELECT RAISE(ABORT, 'part replacements are never deleted');
     END;
+    # 6: patch results (补丁记录): one row per host and patch run — what was planned and installed, held
+    # packages, reboot, duration, result (patched / unchanged / skipped / failed / planned) and why,
+    # the session that blocked a courtroom host. The patch-compliance report and the audit's patch
+    # item (L3-CES1-21) read it.
+    """
+    CREATE TABLE patch_results (
+        id              INTEGER PRIMARY KEY,
+        run_id          INTEGER REFERENCES runs (id) ON DELETE SET NULL,
+        host            TEXT NOT NULL,
+        zone            TEXT NOT NULL DEFAULT '',
+        class           TEXT NOT NULL DEFAULT '',
+        ring            TEXT NOT NULL DEFAULT '',
+        result          TEXT NOT NULL,                 -- patched / unchanged / skipped / failed / planned
+        reason          TEXT NOT NULL DEFAULT '',
+        blocked_by      TEXT NOT NULL DEFAULT '',      -- the hearing that kept a courtroom host untouched
+        security_only   INTEGER NOT NULL DEFAULT 0,
+        updates         TEXT NOT NULL DEFAULT '[]',    -- JSON: [{name, installed, candidate, security}]
+        pending         INTEGER,                       -- updates the mirror offered (NULL: not known)
+        pending_security INTEGER,
+        versions        TEXT NOT NULL DEFAULT '{}',    -- JSON: installed versions after the run
+        reboot_required INTEGER NOT NULL DEFAULT 0,    -- still pending after the run
+        rebooted        INTEGER NOT NULL DEFAULT 0,
+        started_at      REAL NOT NULL,
+        ended_at        REAL NOT NULL,
+        CHECK (result IN ('patched', 'unchanged', 'skipped', 'failed', 'planned')),
+        CHECK (ended_at >= started_at)
+    );
+    CREATE INDEX patch_results_host ON patch_results (host, ended_at);
     """,
 )
 

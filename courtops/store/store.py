@@ -26,6 +26,7 @@ from courtops.court_time import fmt_time
 from courtops.findings import Finding
 from courtops.store.forkguard import unsafe_reason
 from courtops.store.migrations import MIGRATIONS, READABLE_FROM
+from courtops.store.patches import PATCH_COLUMNS, PatchResult, patch_from_row, patch_row
 
 #: Environment variable naming the store file (the callback's `store` option reads it too).
 STORE_ENV = "COURTOPS_STORE"
@@ -50,6 +51,8 @@ INCIDENT_STEPS = ("responded_at", "escalated_at", "closed_at")
 DRILLS_SINCE = 3
 #: The schema version that added the backup_status table (配置备份状态).
 BACKUP_STATUS_SINCE = 4
+#: The schema version that added the patch_results table (courtops.store.patches).
+PATCH_RESULTS_SINCE = 6
 _STEP_NAMES = {"responded_at": "responded", "escalated_at": "escalated", "closed_at": "closed"}
 
 
@@ -568,6 +571,29 @@ class Store:
         if host:
             sql, args = sql + " WHERE host = ?", [host]
         return [BackupStatus(**dict(r)) for r in self.db.execute(sql + " ORDER BY host", args)]
+
+    # -- patch results (补丁记录; courtops.store.patches) ---------------------------------------
+    def add_patch_results(self, results: Iterable[PatchResult]) -> None:
+        rows = [patch_row(r) for r in results]
+        if not rows:
+            return
+        with self.transaction() as db:
+            db.executemany(
+                f"INSERT INTO patch_results ({', '.join(PATCH_COLUMNS)})"
+                f" VALUES ({', '.join('?' for _ in PATCH_COLUMNS)})",
+                rows,
+            )
+
+    def patch_results(self, *, host: str | None = None, since: float | None = None) -> list[PatchResult]:
+        """Patch results, oldest first; a store older than the table has none."""
+        if self.version < PATCH_RESULTS_SINCE:
+            return []
+        sql = "SELECT * FROM patch_results WHERE ended_at >= ?"
+        args: list[Any] = [since if since is not None else float("-inf")]
+        if host:
+            sql += " AND host = ?"
+            args.append(host)
+        return [patch_from_row(dict(r)) for r in self.db.execute(sql + " ORDER BY ended_at, id", args)]
 
     # -- reading ---------------------------------------------------------------------------
     def runs(self, *, kind: str | None = None, limit: int = 50) -> list[Run]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from courtops.inspection.incidents import sync
+from courtops.patching import store_ops as patch_ops
 from courtops.runkinds import incident_kinds
 from courtops.store import Drill, Run, RunInfo, Store, StoreError
 from courtops.store.current import current_run
@@ -115,6 +116,8 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "backup-record": backup_record,
     "backup-committed": backup_committed,
     "drill-add": drill_add,
+    "patch-backups": patch_ops.latest_backups,
+    "patch-record": patch_ops.record,
 }
 
 
