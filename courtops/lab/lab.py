@@ -13,7 +13,19 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from courtops.lab import aptrepo, devices, hosts, inventory, netns, proxy, rebootd, rootfs, snmp, state, systems
+from courtops.lab import (
+    aptrepo,
+    devices,
+    hosts,
+    inventory,
+    netns,
+    proxy,
+    rebootd,
+    rootfs,
+    snmp,
+    state,
+    systems,
+)
 from courtops.lab.config import LabConfig
 from courtops.lab.plan import HostSpec, LabPlan
 from courtops.lab.util import LabError, progress, require_root, run

@@ -7,7 +7,9 @@ route and ip_forward stays 0, so nothing in the lab can reach past the bridge.
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import re
 from pathlib import Path
 
 from courtops.lab.config import LabConfig
@@ -23,10 +25,62 @@ def link_exists(name: str) -> bool:
     return quiet(["ip", "link", "show", "dev", name])
 
 
+def subnet_clashes(
+    subnet: ipaddress.IPv4Network, nameservers: list[str], routes: list[tuple[str, str]], own_dev: str
+) -> list[str]:
+    """What the lab's subnet would take away from this machine: a DNS server inside it (its traffic would
+    go into the lab bridge and name resolution, PyPI and apt included, would fail) unless a more specific
+    route already carries it elsewhere, or part of a network routed elsewhere (``routes``: (destination,
+    device) pairs from ``ip route``) that the lab's more specific route would shadow."""
+    elsewhere = []
+    for dst, dev in routes:
+        if dev == own_dev or dst == "default":
+            continue
+        try:
+            net = ipaddress.ip_network(dst, strict=False)
+        except ValueError:
+            continue
+        if isinstance(net, ipaddress.IPv4Network):
+            elsewhere.append((dst, dev, net))
+    found = []
+    for ns in nameservers:
+        try:
+            addr = ipaddress.ip_address(ns)
+        except ValueError:
+            continue
+        if addr in subnet and not any(
+            addr in net and net.prefixlen > subnet.prefixlen for _, _, net in elsewhere
+        ):
+            found.append(f"this machine's DNS server {ns} (/etc/resolv.conf)")
+    found += [
+        f"part of the network {dst} routed via {dev}" for dst, dev, net in elsewhere if subnet.subnet_of(net)
+    ]
+    return found
+
+
+def _nameservers(path: Path = Path("/etc/resolv.conf")) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return re.findall(r"^\s*nameserver\s+(\S+)", text, flags=re.M)
+
+
+def _routes() -> list[tuple[str, str]]:
+    out = run(["ip", "-j", "route", "show"]).stdout
+    return [(str(r.get("dst", "")), str(r.get("dev", ""))) for r in json.loads(out or "[]")]
+
+
 def ensure_bridge(cfg: LabConfig) -> None:
     if Path("/proc/sys/net/ipv4/ip_forward").read_text().strip() != "0":
         # the lab relies on the host never routing between the lab and real networks
         raise LabError("net.ipv4.ip_forward is 1 on this machine; the lab refuses to start (set it to 0)")
+    clashes = subnet_clashes(cfg.subnet, _nameservers(), _routes(), cfg.bridge)
+    if clashes:
+        raise LabError(
+            f"lab id {cfg.lab_id}'s subnet {cfg.subnet} would take over {'; '.join(clashes)}; "
+            "the lab refuses to start: choose another COURTOPS_LAB_ID"
+        )
     if not link_exists(cfg.bridge):
         run(["ip", "link", "add", cfg.bridge, "type", "bridge"])
     addr = f"{cfg.gateway}/{cfg.subnet.prefixlen}"

@@ -157,3 +157,21 @@ def test_debian_mirror_from_deb822_and_one_line_sources(tmp_path: Path) -> None:
 def test_rootfs_stamp_follows_the_package_list() -> None:
     assert rootfs.stamp_value() == rootfs.stamp_value()
     assert "openssh-server" in rootfs.packages() and "libpam-pwquality" in rootfs.packages()
+
+
+def test_a_lab_subnet_that_holds_the_dns_server_or_a_routed_network_is_refused() -> None:
+    from courtops.lab.netns import subnet_clashes
+
+    lab5 = cfg("5").subnet  # 10.255.0.0/16: a resolver at 10.255.255.53 lives there on some machines
+    found = subnet_clashes(lab5, ["10.255.255.53", "fe80::1", "bogus"], [("default", "eth0")], "cl5br")
+    assert found == ["this machine's DNS server 10.255.255.53 (/etc/resolv.conf)"]
+    routes = [
+        ("default", "eth0"),
+        ("10.255.0.0/16", "cl5br"),
+        ("10.0.0.0/8", "wg0"),
+        ("10.255.7.0/24", "eth1"),
+    ]
+    assert subnet_clashes(lab5, [], routes, "cl5br") == ["part of the network 10.0.0.0/8 routed via wg0"]
+    # a host route that already carries the resolver elsewhere leaves it reachable: no clash
+    assert subnet_clashes(lab5, ["10.255.255.53"], [("10.255.255.53", "eth0")], "cl5br") == []
+    assert subnet_clashes(cfg("0").subnet, ["10.255.255.53", "192.0.2.53"], routes[:2], "cl0br") == []
