@@ -212,6 +212,7 @@ MIGRATIONS: tuple[str, ...] = (
         run_id        INTEGER REFERENCES runs (id) ON DELETE SET NULL,
         CHECK (status IN ('ok', 'failed'))
     );
+    """,
     # 5: emergency stock (应急物资储备库) and part replacements (配件更换记录). The spares ledger CSV
     # holds each spare's counted quantity (盘点); spare_movements holds every take and restock after
     # it, so the stock is the count plus the movements since the count. Both tables are append-only
@@ -271,6 +272,7 @@ MIGRATIONS: tuple[str, ...] = (
     BEGIN
         SELECT RAISE(ABORT, 'part replacements are never deleted');
     END;
+    """,
     # 6: patch results (补丁记录): one row per host and patch run — what was planned and installed, held
     # packages, reboot, duration, result (patched / unchanged / skipped / failed / planned) and why,
     # the session that blocked a courtroom host. The patch-compliance report and the audit's patch
