@@ -17,11 +17,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from courtops.formula_guard import neutralise_row
 from courtops.inspection import catalogue
 from courtops.inspection.result import FAULT, NORMAL, SEVERITY, UNCHECKED, WARNING, worst
-from courtops.report.inspection_backup import backup_section
 from courtops.report.inspection_av import courtroom_av
 from courtops.report.inspection_av import summary as av_summary
-from courtops.report.inspection_spares import build_spares_check, write_spares_sheet
+from courtops.report.inspection_backup import backup_section
 from courtops.report.inspection_patch import inspection_patch
+from courtops.report.inspection_spares import build_spares_check, write_spares_sheet
 from courtops.report.model import RUN_STATUS
 from courtops.report.systems import system_of
 from courtops.report.xlsx import sheet_title
