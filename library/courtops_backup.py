@@ -25,10 +25,22 @@ version_added: "0.1.0"
 author: courtops
 options:
   results:
-    description: The registered C(cli_command) loop results (each with C(item) = the command).
+    description:
+      - The registered C(cli_command) loop results of a network device (each with C(item) = the command).
+      - One of O(results) and O(files).
     type: list
     elements: dict
-    required: true
+  files:
+    description:
+      - The capture of a collector (servers), relative path -> text, unmasked; validated, normalised and masked
+        by the platform's rules (C(courtops.backup.rules)).
+      - One of O(results) and O(files).
+    type: dict
+  errors:
+    description: What went wrong while collecting O(files); any error rejects the capture.
+    type: list
+    elements: str
+    default: []
   platform:
     description: The device's platform; default the host's C(asset_platform).
     type: str

@@ -53,14 +53,18 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         _, args = self.validate_argument_spec(
             argument_spec={
-                "results": {"type": "list", "elements": "dict", "required": True},
+                "results": {"type": "list", "elements": "dict"},
+                "files": {"type": "dict"},
+                "errors": {"type": "list", "elements": "str", "default": []},
                 "platform": {"type": "str"},
                 "site": {"type": "str"},
                 "device_class": {"type": "str"},
                 "max_shrink": {"type": "float", "default": 0.5},
                 "repo": {"type": "str"},
                 "store": {"type": "str"},
-            }
+            },
+            mutually_exclusive=[("results", "files")],
+            required_one_of=[("results", "files")],
         )
         from courtops.backup.capture import Capture
         from courtops.backup.device import backup_device
@@ -73,9 +77,13 @@ class ActionModule(ActionBase):
         site = args["site"] or str(task_vars.get("asset_site") or "")
         device_class = args["device_class"] or str(task_vars.get("asset_class") or "")
         check = bool(self._task.check_mode)
-        files, errors = _capture_files(args["results"], platform)
-        if not args["results"]:
-            errors = ["未执行任何备份命令"]
+        if args["files"] is not None:  # a collector's files (servers): relative path -> text
+            files = {str(k): str(v) for k, v in args["files"].items()}
+            errors = list(args["errors"]) or ([] if files else ["采集结果为空"])
+        else:
+            files, errors = _capture_files(args["results"], platform)
+            if not args["results"]:
+                errors = ["未执行任何备份命令"]
         # an error message may quote device output: masked like everything courtops writes down
         errors = [mask_text(e, rules_for(platform)) for e in errors]
         capture = Capture(host, platform, site, device_class, files, tuple(errors))
