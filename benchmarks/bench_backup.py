@@ -4,7 +4,7 @@ and RANCID side by side, each on a first run and an unchanged rerun: wall time a
     COURTOPS_LAB_ID=1 courtops lab up --network 50
     COURTOPS_LAB_ID=1 .venv/bin/python benchmarks/bench_backup.py [--no-rancid]
 
-RANCID (Debian package `rancid`, `apt-get install rancid`; not part of `make setup`) backs up the lab's Cisco IOS devices (its `cisco`
+RANCID (Debian package `rancid`, requirements/apt.txt) backs up the lab's Cisco IOS devices (its `cisco`
 type; it has no Comware type and its VRP type is "alpha"), as root with the lab's pinned host keys, into
 its own git repository under a temporary BASEDIR; courtops backs up every network device. Prints figures
 only (docs/backup.md keeps them), asserts nothing.
@@ -52,14 +52,21 @@ def _lab_devices(inventory: Path) -> dict[str, dict[str, str]]:
     return {h: hostvars[h] for h in data.get("network_cli", {}).get("hosts", [])}
 
 
-def bench_courtops(inventory: Path, work: Path) -> dict[str, float | int]:
+def bench_courtops(inventory: Path, work: Path, target: str) -> dict[str, float | int]:
     env = dict(
         os.environ,
         ANSIBLE_CONFIG=str(REPO / "ansible.cfg"),
         COURTOPS_STORE=str(work / "courtops.sqlite3"),
         COURTOPS_BACKUP_REPO=str(work / "backups"),
     )
-    cmd = [str(BIN / "ansible-playbook"), "-i", str(inventory), str(REPO / "playbooks" / "backup.yml")]
+    cmd = [
+        str(BIN / "ansible-playbook"),
+        "-i",
+        str(inventory),
+        str(REPO / "playbooks" / "backup.yml"),
+        "-e",
+        f"target={target}",
+    ]
     first, proc = _run(cmd, env)
     if proc.returncode != 0:
         print(proc.stdout[-3000:], proc.stderr[-2000:], file=sys.stderr)
@@ -121,7 +128,11 @@ def bench_rancid(devices: dict[str, dict[str, str]], work: Path) -> dict[str, fl
     start_commits = _commits(repo)
     first, proc = _run([str(RANCID_BIN / "rancid-run"), "-f", str(conf)], env, cwd=base)
     after_first = _commits(repo)
-    configs = sorted(p.name for p in (repo / "configs").glob("*") if p.is_file() and p.stat().st_size > 0)
+    configs = sorted(
+        p.name
+        for p in (repo / "configs").glob("*")
+        if p.is_file() and not p.name.startswith(".") and p.stat().st_size
+    )
     again, _ = _run([str(RANCID_BIN / "rancid-run"), "-f", str(conf)], env, cwd=base)
     log_tail = "".join(
         p.read_text(errors="replace")[-1500:] for p in sorted((base / "logs").glob("lab.*"))[-1:]
@@ -144,6 +155,9 @@ def bench_rancid(devices: dict[str, dict[str, str]], work: Path) -> dict[str, fl
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-rancid", action="store_true")
+    parser.add_argument(
+        "--target", default="all", help="courtops' pattern (ios: the devices RANCID backs up)"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))
     from courtops.lab.config import LabConfig
@@ -154,12 +168,12 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="courtops-bench-backup-"))
     try:
         load = os.getloadavg()[0]
-        ours = bench_courtops(inventory, work)
+        ours = bench_courtops(inventory, work, args.target)
         print(
             f"lab {cfg.lab_id}: {len(devices)} network devices (incl. spares), load {load:.1f} on {os.cpu_count()} cores"
         )
         print(
-            f"courtops: first run {ours['first_s']:.1f} s, {ours['first_commits']} commit(s); "
+            f"courtops (-e target={args.target}): first run {ours['first_s']:.1f} s, {ours['first_commits']} commit(s); "
             f"unchanged rerun {ours['rerun_s']:.1f} s, {ours['rerun_commits']} commit(s)"
         )
         if not args.no_rancid:

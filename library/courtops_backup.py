@@ -25,15 +25,28 @@ version_added: "0.1.0"
 author: courtops
 options:
   results:
-    description: The registered C(cli_command) loop results (each with C(item) = the command), for a network device.
+    description:
+      - The registered C(cli_command) loop results of a network device (each with C(item) = the command).
+      - One of O(results), O(files) and O(collected).
     type: list
     elements: dict
+  files:
+    description:
+      - The capture of a collector (servers), relative path -> text, unmasked; validated, normalised and masked
+        by the platform's rules (C(courtops.backup.rules)).
+      - One of O(results), O(files) and O(collected).
+    type: dict
+  errors:
+    description: What went wrong while collecting O(files); any error rejects the capture.
+    type: list
+    elements: str
     default: []
   collected:
     description:
-      - For a server, instead of O(results), the registered result of its one collecting call
-        (C(courtops_backup_linux) or C(courtops_backup_windows)); its files are laid out by
-        courtops/backup/server_rules.py.
+      - For a server, the registered result of its one collecting call (C(courtops_backup_linux) or
+        C(courtops_backup_windows)), laid out into files by courtops/backup/server_rules.py (what
+        C(playbooks/backup.yml) passes).
+      - One of O(results), O(files) and O(collected).
     type: dict
   platform:
     description: The device's platform; default the host's C(asset_platform).

@@ -739,11 +739,15 @@ def _check_steps(incident: Incident, changes: dict[str, Any]) -> None:
 def _refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
     """A writer never turns another application's SQLite database into a courtops store."""
     try:
-        version = int(db.execute("PRAGMA user_version").fetchone()[0])
-        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        # one statement, one snapshot: read apart, another process's first migration could commit in
+        # between (version 0 read before it, its tables after) and a new store would look foreign
+        version, tables = db.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version),"
+            " (SELECT COUNT(*) FROM sqlite_master WHERE type = 'table')"
+        ).fetchone()
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: not a courtops results store ({exc})") from exc
-    if version == 0 and tables:
+    if int(version) == 0 and tables:
         raise StoreError(f"{path}: not a courtops results store (an SQLite database of another application)")
 
 

@@ -53,7 +53,9 @@ class ActionModule(ActionBase):
         task_vars = task_vars or {}
         _, args = self.validate_argument_spec(
             argument_spec={
-                "results": {"type": "list", "elements": "dict", "default": []},
+                "results": {"type": "list", "elements": "dict"},
+                "files": {"type": "dict"},
+                "errors": {"type": "list", "elements": "str", "default": []},
                 "collected": {"type": "dict"},
                 "platform": {"type": "str"},
                 "site": {"type": "str"},
@@ -61,7 +63,9 @@ class ActionModule(ActionBase):
                 "max_shrink": {"type": "float", "default": 0.5},
                 "repo": {"type": "str"},
                 "store": {"type": "str"},
-            }
+            },
+            mutually_exclusive=[("results", "files", "collected")],
+            required_one_of=[("results", "files", "collected")],
         )
         from courtops.backup.capture import Capture
         from courtops.backup.device import backup_device
@@ -78,6 +82,9 @@ class ActionModule(ActionBase):
             from courtops.backup.server_rules import capture_files
 
             files, errors = capture_files(args["collected"], platform)
+        elif args["files"] is not None:  # a collector's files (servers): relative path -> text
+            files = {str(k): str(v) for k, v in args["files"].items()}
+            errors = list(args["errors"]) or ([] if files else ["采集结果为空"])
         else:
             files, errors = _capture_files(args["results"], platform)
             if not args["results"]:

@@ -130,7 +130,8 @@ def seq(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sequence
 
 def test_every_device_and_spare_backed_up_in_one_commit(lab: Lab, seq: Sequence) -> None:
     first = seq.runs["first"]
-    devices = sorted(d.name for d in [*lab.network, *lab.spares])
+    # every network device, spare and Linux host (the server plays back the Linux hosts up too)
+    devices = sorted(d.name for d in [*lab.network, *lab.spares, *lab.linux])
     assert first.rc == 0, first.output[-3000:]
     assert sorted(first.accept) == devices
     assert all(r["backup_status"] == "成功" and not r["changed"] for r in first.accept.values())
@@ -141,6 +142,8 @@ def test_every_device_and_spare_backed_up_in_one_commit(lab: Lab, seq: Sequence)
         text = seq.repo.show(d.name)
         assert text.splitlines()[-1] == ("end" if d.platform == "ios" else "return")
         assert seq.repo.full_copy(d.name)["version"].strip()
+    for h in lab.linux:
+        assert seq.repo.full_copy(h.name)["etc/passwd"].startswith("root:")
     with Store(seq.store, readonly=True) as st:
         assert sorted(b.host for b in st.backup_statuses() if b.status == "ok") == devices
         assert st.runs(kind="backup")

@@ -189,8 +189,11 @@ def test_spare_of_another_platform_refused(backed: Backed) -> None:
     before = BackupRepo(site.repo).full_copy("lab-ios-spare")["config"]
     proc = site.playbook(RESTORE, "-e", "host=lab-vrp-01", "-e", "to=lab-ios-spare")
     assert proc.returncode != 0 and "平台不同" in proc.stdout
-    assert site.playbook(BACKUP, "-e", "target=lab-ios-spare").returncode == 0
-    assert BackupRepo(site.repo).full_copy("lab-ios-spare")["config"] == before
+    # refused before any device was contacted: no backup run, no drill, the spare as it was
+    assert "恢复前先备份目标" not in proc.stdout.split("平台不同", 1)[1]
+    assert not any(d[1] == "lab-ios-spare" for d in _drills(site))
+    read = site.lab.ansible("lab-ios-spare", "ansible.netcommon.cli_command", "command='show running-config'")
+    assert normalised("ios", read["lab-ios-spare"]["stdout"]) == normalised("ios", before)
 
 
 def test_restore_onto_the_device_after_a_change_brings_the_revision_back(backed: Backed) -> None:
