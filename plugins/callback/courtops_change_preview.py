@@ -161,4 +161,7 @@ class CallbackModule(CallbackBase):
             display.error(f"courtops_change_preview: cannot write the hardening reports: {exc}")
             return
         what = "加固方案（预览）" if self.meta["check_mode"] else "加固变更记录与结果"
-        display.display(f"courtops_change_preview: {what} → {run_dir} ({len(self.changes)} 项修改)")
+        # on stderr: stdout may be a machine-read callback (ansible.posix.json)
+        display.display(
+            f"courtops_change_preview: {what} → {run_dir} ({len(self.changes)} 项修改)", stderr=True
+        )
