@@ -6,7 +6,7 @@
   ``before`` (VRP's rollback);
 - ``courtops_same_config(a, b, platform)``: both hold the same lines in the same sections;
 - ``courtops_acl_permits(sources, address)``: the management ACL lets ``address`` in;
-- ``courtops_run_dir(out_dir)``: creates the run's own directory (courtops/exportdir.py), returns its path.
+- ``courtops_run_dir(out_dir, token='')``: creates the run's own directory (courtops/exportdir.py), returns its path.
 """
 
 from __future__ import annotations
@@ -46,10 +46,11 @@ def courtops_acl_permits(sources: Any, address: str) -> bool:
         raise AnsibleFilterError(f"courtops_acl_permits: bad ACL entry or address ({exc})") from exc
 
 
-def courtops_run_dir(out_dir: str) -> str:
-    """Creates this run's own directory under ``out_dir`` (courtops/exportdir.py) and returns it."""
+def courtops_run_dir(out_dir: str, token: str = "") -> str:
+    """Creates this run's own directory under ``out_dir`` (courtops/exportdir.py; ``token``, e.g. the
+    change id, names it) and returns it."""
     try:
-        return str(exportdir.make_run_dir(Path(str(out_dir))).resolve())
+        return str(exportdir.make_run_dir(Path(str(out_dir)), str(token or "")).resolve())
     except (OSError, exportdir.ExportDirError) as exc:
         raise AnsibleFilterError(f"courtops_run_dir: {exc}") from exc
 
