@@ -111,9 +111,19 @@ def test_check_mode_lists_the_plan_the_real_run_installs_then_a_second_run_chang
     seed_backups(store, *hosts)
     before = {h: boot_id(lab, h) for h in hosts}
 
-    proc, out = patch(lab, store, "--check", "-e", f"target={':'.join(hosts)}")
+    exported = tmp_path / "补丁计划.md"
+    proc, out = patch(
+        lab, store, "--check", "-e", f"target={':'.join(hosts)}", "-e", f"patch_plan_export={exported}"
+    )
     assert proc.returncode == 0, out[-3000:]
     planned = plans(out)
+    plan_md = exported.read_text(encoding="utf-8")  # the plan for the change ticket
+    assert "检查模式" in plan_md
+    assert all(
+        f"| {h} | " in plan_md and f"| {u['name']} | 1.0 | 1.1 |" in plan_md
+        for h in hosts
+        for u in planned[h]
+    )
     assert {h: sorted((u["name"], u["candidate"]) for u in planned[h]) for h in hosts} == {
         h: [("courtops-recorder-client", "1.1"), ("courtops-secpkg", "1.1"), ("courtops-testpkg", "1.1")]
         for h in hosts

@@ -26,6 +26,7 @@ CONTROLLER_ONLY = {
 TASK_KEYS = {
     "name", "when", "register", "loop", "loop_control", "vars", "tags", "become", "timeout", "run_once",
     "delegate_to", "no_log", "any_errors_fatal", "ignore_errors", "ignore_unreachable", "failed_when", "changed_when", "args",
+    "check_mode",
 }  # fmt: skip
 
 
