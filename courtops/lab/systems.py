@@ -2,8 +2,8 @@
 police, execution command, video aggregation, surveillance and the 等保 security appliances.
 
 Each member is the simplest real thing its inspection checks talk to: an SNMP agent (one snmpsim
-responder for all members, a recording each under lab/snmp/systems/) and the TCP services of its class (HTTP 80, HTTPS 443) in the lab's
-device namespace; the courtroom encoders also serve real RTSP audio/video (courtops.lab.rtsp_server:
+responder for all members, a recording each under lab/snmp/systems/) and the TCP services of its
+class (HTTP 80, HTTPS 443) in the lab's device namespace; the courtroom encoders also serve real RTSP audio/video (courtops.lab.rtsp_server:
 one healthy, one silent, one choppy stream). Every member carries its 所属系统 (``asset_system``) as
 the court's ledger spells it, so the reports name every seed system.
 
