@@ -101,8 +101,9 @@ def system_members(cfg: LabConfig, snmp_count: int) -> list[HostSpec]:
                 vars={"asset_os": m.model, "asset_vendor": m.vendor, "asset_role": m.role,
                       "asset_department": "信息技术处", "asset_criticality": "高", "asset_system": m.system,
                       # one responder serves every member: snmpsim picks a v2c request's recording by
-                      # its community, so each member has its own (a lab-only value, like `public`)
-                      "courtops_snmp_community": f"lab-{m.stem}", "courtops_snmp_version": "2c",
+                      # its community, so each member has its own (a lab-only value, like `public`; not
+                      # the host name: Ansible masks a no_log value wherever it appears in a result)
+                      "courtops_snmp_community": f"courtops-sys{n}", "courtops_snmp_version": "2c",
                       **({"lab_stream": m.stream} if m.stream else {})},
             )
         )  # fmt: skip
