@@ -146,7 +146,7 @@ def up(cfg: LabConfig, linux: int, network: int, snmp_count: int) -> dict[str, A
         progress(
             f"starting {len(plan.snmp)} SNMP device(s) and {len(plan.systems)} member(s) of the named systems"
         )
-        st["snmp"] = snmp.up(cfg, [*plan.snmp, *plan.systems], st.get("snmp") or {})
+        st["snmp"] = snmp.up(cfg, plan.snmp, st.get("snmp") or {})
         st["systems"] = systems.up(cfg, plan.systems, st.get("systems") or {})
         state.save(cfg, st)
     inv = inventory.write(cfg, plan)
@@ -202,6 +202,7 @@ def status(cfg: LabConfig) -> dict[str, Any]:
         "linux_total": len(linux),
         "network": sorted((st.get("network") or {}).get("devices", [])),
         "snmp": sorted((st.get("snmp") or {}).get("devices", [])),
+        "systems": sorted((st.get("systems") or {}).get("devices", [])),
         "processes": len(procs),
         "namespaces": netns.list_netns(cfg),
         "links": len(netns.lab_links(cfg)),

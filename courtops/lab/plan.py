@@ -206,7 +206,7 @@ class LabPlan:
         from courtops.lab.systems import system_members  # systems builds on this module's HostSpec
 
         spares = spare_devices(cfg, network) if network else []
-        systems = system_members(cfg) if snmp else []
+        systems = system_members(cfg, snmp) if snmp else []
         return cls(
             linux_hosts(cfg, linux), network_devices(cfg, network), snmp_devices(cfg, snmp), spares, systems
         )

@@ -1,9 +1,9 @@
 """A lab member of every system the court named (MISSION.md): courtroom AV, both meeting systems,
 police, execution command, video aggregation, surveillance and the 等保 security appliances.
 
-Each member is the simplest real thing its inspection checks talk to: an SNMP agent (snmpsim, a
-recording under lab/snmp/systems/) and the TCP services of its class (HTTP 80, HTTPS 443) in the lab's
-device namespace; the courtroom encoders also serve real RTSP audio/video (courtops.lab.rtsp_server:
+Each member is the simplest real thing its inspection checks talk to: an SNMP agent (one snmpsim
+responder for all members, a recording each under lab/snmp/systems/) and the TCP services of its
+class (HTTP 80, HTTPS 443) in the lab's device namespace; the courtroom encoders also serve real RTSP audio/video (courtops.lab.rtsp_server:
 one healthy, one silent, one choppy stream). Every member carries its 所属系统 (``asset_system``) as
 the court's ledger spells it, so the reports name every seed system.
 
@@ -13,6 +13,7 @@ SNMP devices gets them (the default lab does), a lab without SNMP devices does n
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -21,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from courtops.lab import hosts
-from courtops.lab.config import LabConfig
+from courtops.lab import hosts, netns, snmp
+from courtops.lab.config import LabConfig, LabConfigError
 from courtops.lab.plan import TRIBUNAL_COURTROOM, TRIBUNAL_SITE, HostSpec
 from courtops.lab.util import LabError
 
@@ -83,8 +84,12 @@ MEMBERS = (
 )  # fmt: skip
 
 
-def system_members(cfg: LabConfig) -> list[HostSpec]:
-    """The members as SNMP-kind lab hosts (served by courtops.lab.snmp, addresses from SYSTEMS_BASE)."""
+def system_members(cfg: LabConfig, snmp_count: int) -> list[HostSpec]:
+    """The members as SNMP-range lab hosts at addresses from SYSTEMS_BASE (above the SNMP devices)."""
+    if snmp_count >= SYSTEMS_BASE:
+        raise LabConfigError(
+            f"at most {SYSTEMS_BASE - 1} SNMP devices besides the named systems' members, asked for {snmp_count}"
+        )
     specs = []
     for i, m in enumerate(MEMBERS):
         n = SYSTEMS_BASE + i
@@ -95,7 +100,10 @@ def system_members(cfg: LabConfig) -> list[HostSpec]:
                 profile=f"{RECORDING_DIR}/{m.recording}",
                 vars={"asset_os": m.model, "asset_vendor": m.vendor, "asset_role": m.role,
                       "asset_department": "信息技术处", "asset_criticality": "高", "asset_system": m.system,
-                      "courtops_snmp_community": "public", "courtops_snmp_version": "2c",
+                      # one responder serves every member: snmpsim picks a v2c request's recording by
+                      # its community, so each member has its own (a lab-only value, like `public`; not
+                      # the host name: Ansible masks a no_log value wherever it appears in a result)
+                      "courtops_snmp_community": f"courtops-sys{n}", "courtops_snmp_version": "2c",
                       **({"lab_stream": m.stream} if m.stream else {})},
             )
         )  # fmt: skip
@@ -107,20 +115,22 @@ def _member(spec: HostSpec) -> Member:
 
 
 def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[str, Any]:
-    """RTSP encoders and TCP services of the members, in the SNMP namespace (snmp.up made it and
-    gave it the members' addresses). Idempotent: running processes for the same members are kept."""
+    """The members' SNMP agent, RTSP encoders and TCP services, in the lab's SNMP namespace (made by
+    snmp.up). Idempotent: running processes for the same members are kept."""
     names = sorted(s.name for s in specs)
     pids = [int(p) for p in previous.get("pids", [])]
     if pids and all(Path(f"/proc/{p}").exists() for p in pids) and previous.get("devices") == names:
         return previous
     for pid in pids:
         hosts.kill(pid)
-    ns = cfg.netns("snmp")
+    ns = netns.ensure_netns(cfg, snmp.NETNS)
+    netns.attach_netns(cfg, ns, snmp.VETH, [s.address for s in specs])
     work = cfg.state_dir / "systems"
-    work.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
     log = (work / "systems.log").open("ab")
     mark = f"--lab-state={work}"  # lets `lab down` find the processes by this lab's state dir
-    procs = []
+    procs = [_snmp_agent(cfg, ns, specs, work, log)]
     streams = [f"{s.address}={_member(s).stream}" for s in specs if _member(s).stream]
     if streams:
         procs.append(
@@ -142,26 +152,64 @@ def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[
     return {"pids": [p.pid for p in procs], "devices": names}
 
 
+def _snmp_agent(
+    cfg: LabConfig, ns: str, specs: list[HostSpec], work: Path, log: Any
+) -> subprocess.Popen[bytes]:
+    """One snmpsim responder on every member's address; a request's community selects the recording
+    (each member's own community, data/<community>.snmprec), so 13 members cost one process."""
+    data, cache = work / "data", work / "cache"
+    data.mkdir()
+    cache.mkdir()
+    for spec in specs:
+        community = spec.vars["courtops_snmp_community"]
+        (data / f"{community}.snmprec").write_text(snmp.render(spec.profile, spec), encoding="utf-8")
+    for p in [work, *work.rglob("*")]:
+        p.chmod(0o755 if p.is_dir() else 0o644)
+    user, group = snmp.responder_account(cfg.repo_root)
+    shutil.chown(cache, user, group)
+    return subprocess.Popen(
+        ["ip", "netns", "exec", ns, sys.executable, "-m", "courtops.lab.snmpsim_runner",
+         f"--data-dir={data}", f"--cache-dir={cache}", f"--process-user={user}", f"--process-group={group}",
+         *(f"--agent-udpv4-endpoint={s.address}:161" for s in specs), "--log-level=error"],
+        stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, cwd=str(cfg.repo_root),
+    )  # fmt: skip
+
+
+def _answers_snmp(spec: HostSpec) -> bool:
+    from courtops.lab.snmpcheck import get
+
+    name = "1.3.6.1.2.1.1.5.0"
+    try:
+        return (
+            get(spec.address, [name], community=spec.vars["courtops_snmp_community"]).get(name) == spec.name
+        )
+    except Exception:  # not answering yet, whatever pysnmp raises
+        return False
+
+
 def _open(address: str, port: int) -> bool:
     try:
-        with socket.create_connection((address, port), timeout=1):
+        with socket.create_connection((address, port), timeout=0.5):
             return True
     except OSError:
         return False
 
 
 def _wait(specs: list[HostSpec], procs: list[subprocess.Popen[bytes]], work: Path) -> None:
+    """Until every TCP service accepts and the SNMP agent answers (one process: the first and the last
+    member's community prove it serves them). Cheap checks, re-run until the deadline passes."""
     want = [(s.address, p) for s in specs for p in _member(s).ports]
     want += [(s.address, RTSP_PORT) for s in specs if _member(s).stream]
-    deadline = time.monotonic() + 30
-    while want and time.monotonic() < deadline:
+    silent = [specs[0], specs[-1]] if specs else []
+    deadline = time.monotonic() + 120
+    while True:
         if any(p.poll() is not None for p in procs):
             raise LabError(f"a lab system service exited; see {work / 'systems.log'}")
         want = [(a, p) for a, p in want if not _open(a, p)]
-        if want:
-            time.sleep(0.3)
-    if want:
-        raise LabError(
-            f"lab system services not listening: {', '.join(f'{a}:{p}' for a, p in want)}; "
-            f"see {work / 'systems.log'}"
-        )
+        silent = [s for s in silent if not _answers_snmp(s)]
+        if not (want or silent) or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    if want or silent:
+        missing = [f"{a}:{p}" for a, p in want] + [f"{s.address}:161/udp" for s in silent]
+        raise LabError(f"lab system services not answering: {', '.join(missing)}; see {work / 'systems.log'}")

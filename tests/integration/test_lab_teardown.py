@@ -75,6 +75,7 @@ def test_up_twice_is_harmless(lab: Lab) -> None:
         n: v["nspawn_pid"] for n, v in before["linux"].items()
     }
     assert after["network"] == before["network"] and after["snmp"] == before["snmp"]
+    assert after["systems"] == before["systems"]  # the named systems' agent, encoders and services kept
     assert len(netns.lab_links(lab.cfg)) == len(lab.linux) + 3  # bridge + host veths + 2 simulator veths
     assert lab.ansible(lab.linux[0].name, "ansible.builtin.ping")[lab.linux[0].name]["ping"] == "pong"
 

@@ -166,3 +166,27 @@ def test_probe_all_reports_a_missing_tool_per_stream_and_bounds_each_stream(tmp_
     slow.chmod(0o755)
     got = asyncio.run(av.probe_all(specs, 1, 1, 1, ffprobe=str(slow)))
     assert got["a"]["error"] == "码流探测超时（1 秒）"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("inspection_av_probe", {"seconds": "5", "timeout": 30, "parallel": 4}, "['seconds']"),
+        ("inspection_av_probe", {"seconds": 5, "timeout": 30, "parallel": 0}, "['parallel']"),
+        ("inspection_av_probe", {"seconds": 5, "timeout": 30}, "got {'seconds': 5, 'timeout': 30}"),
+        ("inspection_av_stream_paths", {"courtroom_av": "live/main"}, "['courtroom_av']"),
+        ("inspection_av_stream_paths", {"courtroomav": "/live/main"}, "a mapping of device class"),
+        ("inspection_av_stream_models", "庭审主机", "a list of strings"),
+    ],
+)
+def test_a_mistyped_av_setting_stops_the_run_before_any_host(name: str, value: Any, expected: str) -> None:
+    from courtops.inspection.variables import setting_errors
+
+    settings = {
+        k: v
+        for k, v in PLAN.items()
+        if k.startswith("inspection_") and k not in ("inspection_plan", "inspection_thresholds")
+    }
+    assert setting_errors(settings) == []  # the shipped plan is valid
+    [error] = setting_errors({**settings, name: value})
+    assert error.startswith(f"{name}: expected") and expected in error
