@@ -32,7 +32,7 @@ def test_the_plan_holds_the_required_scenarios_roles_and_commitments() -> None:
     for scenario in plan.scenarios.values():
         assert scenario.recovery_target_min > 0 and scenario.steps
     named = {st.runbook for s in plan.scenarios.values() for st in s.steps if st.runbook}
-    assert {"restore", "patch_rollback", "harden_rollback", "spare_swap"} <= named
+    assert {"restore", "harden_rollback", "spare_swap"} <= named
     assert plan.scenario_for("", "restore") is plan.scenarios["data_loss"]
 
 
@@ -75,10 +75,10 @@ def test_errors_name_file_line_and_field(tmp_path: Path) -> None:
     def line_of(fragment: str) -> int:
         return next(n for n, line in enumerate(lines, start=1) if fragment in line)
 
-    message = _broken(tmp_path, text, "runbook: patch_rollback}", "runbook: patch_rolback}")
-    assert message == (f"{path}:{line_of('runbook: patch_rollback}')}: scenarios[0].steps[2].runbook: "
-                       f"'patch_rolback' is not declared under runbooks: "
-                       "(harden_rollback, inspect, patch_rollback, restore, spare_swap)")  # fmt: skip
+    message = _broken(tmp_path, text, "runbook: harden_rollback}", "runbook: harden_rolback}")
+    assert message == (f"{path}:{line_of('runbook: harden_rollback}')}: scenarios[0].steps[3].runbook: "
+                       f"'harden_rolback' is not declared under runbooks: "
+                       "(harden_rollback, inspect, restore, spare_swap)")  # fmt: skip
     message = _broken(tmp_path, text, "{role: support, action: 运营商", "{role: vendor, action: 运营商")
     assert (
         f"{path}:{line_of('运营商链路故障')}: scenarios[1].steps[2].role: 'vendor' is not one of" in message
@@ -119,8 +119,9 @@ def test_render_html_and_pdf_with_cjk_text(tmp_path: Path, capsys: pytest.Captur
     ]
     html = (tmp_path / "emergency-plan.html").read_text(encoding="utf-8")
     for text in ("人民法院信息系统运维应急预案", "24 小时内响应", "驻场工程师", "庭审中音视频故障", "playbooks/restore.yml",
-                 "尚未提供", "恢复时间目标（分钟）", "（由法院填写）"):  # fmt: skip
+                 "恢复时间目标（分钟）", "（由法院填写）"):  # fmt: skip
         assert text in html, text
+    assert "尚未提供" not in html  # every runbook of the shipped plan is a playbook of the repository
     pdf = subprocess.run(
         ["pdftotext", str(tmp_path / "emergency-plan.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -140,3 +141,15 @@ def test_the_committed_plan_holds_placeholders_not_people(capsys: pytest.Capture
         status == 0
         and "contacts still to be filled in by the court: 驻场工程师、技术支持团队、法院信息技术部门" in err
     )
+
+
+def test_a_runbook_whose_playbook_is_missing_is_rendered_as_not_yet_provided(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = emergency_plan.PLAN_FILE.read_text(encoding="utf-8")
+    plan = tmp_path / "plan.yml"
+    plan.write_text(text.replace("playbook: playbooks/harden.yml", "playbook: playbooks/harden_gone.yml"), "utf-8")
+    status, _, _ = cli(capsys, "emergency", "--plan", str(plan), "render", "--format", "html", "--out", str(tmp_path))
+    html = (tmp_path / "emergency-plan.html").read_text(encoding="utf-8")
+    assert status == 0 and "playbooks/harden_gone.yml" in html and "尚未提供" in html
+    assert [r.playbook for r in missing_runbooks(load(plan))] == ["playbooks/harden_gone.yml"]

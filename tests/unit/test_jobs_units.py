@@ -31,7 +31,8 @@ def test_install_writes_a_service_and_a_timer_per_enabled_job(tmp_path: Path) ->
     names = sorted(p.name for p in dest.iterdir())
     enabled = [j for j in load_jobs().jobs.values() if j.enabled]
     assert names == sorted(f"courtops-job-{j.name}.{s}" for j in enabled for s in ("service", "timer"))
-    assert not any("backup" in n or "patch" in n for n in names)  # disabled, playbook missing
+    assert "courtops-job-backup-nightly.timer" in names
+    assert not any("patch" in n for n in names)  # disabled: it changes targets
     timer = (dest / "courtops-job-inspect-monthly.timer").read_text(encoding="utf-8")
     assert "OnCalendar=*-*-01 01:30:00" in timer and "Persistent=true" in timer
     service = (dest / "courtops-job-inspect-monthly.service").read_text(encoding="utf-8")
