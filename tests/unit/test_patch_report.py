@@ -77,7 +77,7 @@ def test_patch_report_and_sections_render_the_same_data(tmp_path):
         section = render_html("_quarterly_patch.html.j2", summary(s, now=NOW))
     for text in (html, section):
         assert "审判法庭" in text and "（2026）京0118民初1号" in text and "未知（待人工）" in text
-    assert "五、补丁管理情况" in section
+    assert "六、补丁管理情况" in section
 
 
 def test_an_empty_store_says_there_is_no_patch_record(tmp_path):
