@@ -148,8 +148,12 @@ def test_a_runbook_whose_playbook_is_missing_is_rendered_as_not_yet_provided(
 ) -> None:
     text = emergency_plan.PLAN_FILE.read_text(encoding="utf-8")
     plan = tmp_path / "plan.yml"
-    plan.write_text(text.replace("playbook: playbooks/harden.yml", "playbook: playbooks/harden_gone.yml"), "utf-8")
-    status, _, _ = cli(capsys, "emergency", "--plan", str(plan), "render", "--format", "html", "--out", str(tmp_path))
+    plan.write_text(
+        text.replace("playbook: playbooks/harden.yml", "playbook: playbooks/harden_gone.yml"), "utf-8"
+    )
+    status, _, _ = cli(
+        capsys, "emergency", "--plan", str(plan), "render", "--format", "html", "--out", str(tmp_path)
+    )
     html = (tmp_path / "emergency-plan.html").read_text(encoding="utf-8")
     assert status == 0 and "playbooks/harden_gone.yml" in html and "尚未提供" in html
     assert [r.playbook for r in missing_runbooks(load(plan))] == ["playbooks/harden_gone.yml"]

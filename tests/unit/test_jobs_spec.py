@@ -104,7 +104,8 @@ def test_calendar_is_checked_by_systemd() -> None:
 def test_job_list_says_a_playbook_is_missing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     jobs_file = tmp_path / "jobs.yml"
     jobs_file.write_text(
-        JOBS_FILE.read_text(encoding="utf-8").replace("playbooks/patch.yml", "playbooks/patch_later.yml"), "utf-8"
+        JOBS_FILE.read_text(encoding="utf-8").replace("playbooks/patch.yml", "playbooks/patch_later.yml"),
+        "utf-8",
     )
     assert main(["job", "--file", str(jobs_file), "list"]) == 0
     out = capsys.readouterr().out
