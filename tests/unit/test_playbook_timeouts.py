@@ -22,19 +22,41 @@ CONTROLLER_ONLY = {
     "courtops_dengbao_evaluate",
     "courtops_dengbao_preflight",
     "courtops_inspection_preflight",
+    # the backup, hardening and drill records are controller-side, their store work bounded by store_access
+    "courtops_backup",
+    "courtops_backup_commit",
+    "courtops_harden_outcome",
+    "courtops_drill",
+    "ansible.builtin.group_by",
+    "ansible.builtin.meta",
+    "ansible.builtin.fail",
 }
 TASK_KEYS = {
     "name", "when", "register", "loop", "loop_control", "vars", "tags", "become", "timeout", "run_once",
     "delegate_to", "no_log", "any_errors_fatal", "ignore_errors", "ignore_unreachable", "failed_when", "changed_when", "args",
-    "check_mode",
+    "check_mode", "retries", "delay", "until", "notify", "environment", "throttle", "diff", "become_user",
+    "delegate_facts", "listen",
 }  # fmt: skip
+
+
+def _flatten(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Tasks, with those inside block / rescue / always counted one by one (a block itself runs nothing)."""
+    out = []
+    for item in items:
+        if "block" in item:
+            out.extend(_flatten([*item["block"], *(item.get("rescue") or []), *(item.get("always") or [])]))
+        else:
+            out.append(item)
+    return out
 
 
 def tasks(path: Path) -> list[dict[str, Any]]:
     out = []
     for play in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        if "import_playbook" in play:
+            continue  # the imported playbook is checked on its own
         for section in ("pre_tasks", "tasks", "post_tasks", "handlers"):
-            out.extend(play.get(section) or [])
+            out.extend(_flatten(play.get(section) or []))
     return out
 
 

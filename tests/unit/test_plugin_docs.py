@@ -289,6 +289,20 @@ def spec_problems(spec: dict[str, Any], options: dict[str, Any], prefix: str = "
 
 
 # -- discovery -------------------------------------------------------------------------------------
+def _filter_names(path: Path) -> set[str]:
+    """The names a filter plugin file declares: the string keys of the dict its filters() returns."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        key.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef) and node.name == "filters"
+        for ret in ast.walk(node)
+        if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Dict)
+        for key in ret.value.keys
+        if isinstance(key, ast.Constant) and isinstance(key.value, str)
+    }
+
+
 def discovered() -> dict[str, list[str]]:
     """ansible-doc type -> names, from the tree. Action plugins render as modules (their stubs)."""
     found: dict[str, set[str]] = {"module": {p.stem for p in (REPO / "library").glob("*.p[ys]*")}}
@@ -296,6 +310,8 @@ def discovered() -> dict[str, list[str]]:
         names = {p.stem for p in folder.glob("*.py") if p.stem != "__init__"}
         if folder.name == "action":
             continue  # documented by library/<name>.py, checked below
+        if folder.name == "filter":  # one file holds several filters, each documented by <filter>.yml
+            names = {n for p in folder.glob("*.py") for n in _filter_names(p)}
         if names:
             found.setdefault(folder.name, set()).update(names)
     return {kind: sorted(names) for kind, names in found.items()}
