@@ -25,6 +25,7 @@ import pytest
 
 from courtops.backup.repo import BackupRepo
 from courtops.backup.restore import identity_line, normalised
+from courtops.emergency.plan import load as load_plan
 from courtops.store import Store
 from tests.integration.conftest import BIN, REPO_ROOT, Lab
 
@@ -182,6 +183,12 @@ def test_restore_to_a_spare_verifies(backed: Backed, platform: str, source: str,
     assert own and theirs and own != theirs  # the spare kept its own name
     assert normalised(platform, after) == normalised(platform, stored.replace(theirs, own, 1))
     assert ("spare_swap", spare, source, "ok") in _drills(site)
+    # the drill names no scenario of its own, so the quarterly report judges it against the emergency
+    # plan's scenario for spare swaps (drill_kinds), and says what was done in its title
+    with Store(site.store, create=False) as store:
+        drill = [d for d in store.drills() if d.target == spare][-1]
+    assert drill.scenario == "" and drill.title.startswith("备件替换：")
+    assert load_plan().scenario_for(drill.scenario, drill.kind) is not None
 
 
 def test_spare_of_another_platform_refused(backed: Backed) -> None:
