@@ -18,6 +18,7 @@ the other lab tests see the seeded states again:
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import uuid
 from pathlib import Path
@@ -94,6 +95,15 @@ def rows(out: Path) -> set[tuple[str, str, str, str]]:
     return {(c["host"], c["control_id"], c["task"], c["item"]) for c in data["changes"]}
 
 
+#: what the broken-PAM case may change (its run applies L3-CES1-02 only)
+PAM_DIRS = ("etc/pam.d", "etc/security")
+
+
+def host_root(lab: Lab, host: str) -> Path:
+    """The container's root directory on the controller (courtops/lab/hosts.py)."""
+    return lab.cfg.hosts_dir / host / "root"
+
+
 def address(lab: Lab, host: str) -> str:
     return next(h.address for h in lab.linux if h.name == host)
 
@@ -143,11 +153,22 @@ def harden(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Any:
         )
         state["tag_rows"] = rows(out)
         state["broken_before"] = etc(lab, [broken])
-        state["broken_run"] = run(lab, tmp_path_factory.mktemp("broken"), broken, "--skip-tags", "harden_audit",
-                                  "-e", f"change_id={CHANGE}",
+        # the PAM files are also saved from the controller side (the container's root is a directory here):
+        # a PAM line that blocks logins leaves no SSH way back (the known defect tested below), and the
+        # other lab tests need this host as seeded
+        saved = tmp_path_factory.mktemp("broken-pam")
+        for sub in PAM_DIRS:
+            shutil.copytree(host_root(lab, broken) / sub, saved / sub, symlinks=True)
+        state["broken_saved"] = saved
+        state["broken_run"] = run(lab, tmp_path_factory.mktemp("broken"), broken, "--tags", "L3-CES1-02",
+                                  "--skip-tags", "harden_audit", "-e", f"change_id={CHANGE}",
                                   "-e", "harden_linux_faillock_account_line='account required pam_courtops_missing.so'")  # fmt: skip
         state["broken_after"] = etc(lab, [broken])
     finally:
+        if "broken_saved" in state:
+            for sub in PAM_DIRS:
+                shutil.rmtree(host_root(lab, broken) / sub)
+                shutil.copytree(state["broken_saved"] / sub, host_root(lab, broken) / sub, symlinks=True)
         # every host back to its seeded state (the other lab tests expect it), tested below
         state["rollback"] = run(lab, tmp_path_factory.mktemp("rollback"), ":".join(restorable),
                                 "--tags", "rollback", "--skip-tags", "harden_audit", "-e", f"change_id={CHANGE}")  # fmt: skip
@@ -247,3 +268,14 @@ def test_rollback_restores_every_file(harden: Any) -> None:
     for host in harden["restored"]:
         assert harden["restored"][host] == harden["seeded"][host], host
     assert set(harden["restored"]) == {*harden["main"], harden["tagged"]}
+
+
+def test_the_broken_pam_host_is_given_back_for_the_other_lab_tests(lab: Lab, harden: Any) -> None:
+    host = harden["broken"]
+    for sub in PAM_DIRS:
+        saved = sorted(
+            p.relative_to(harden["broken_saved"]) for p in (harden["broken_saved"] / sub).rglob("*")
+        )
+        now = sorted(p.relative_to(host_root(lab, host)) for p in (host_root(lab, host) / sub).rglob("*"))
+        assert now == saved
+    assert lab.ansible(host, "ansible.builtin.ping", "")[host].get("ping") == "pong"
