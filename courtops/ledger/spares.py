@@ -18,9 +18,8 @@ from pathlib import Path
 from courtops import REPO_ROOT
 from courtops.court_time import CST
 from courtops.formula_guard import looks_like_formula
-from courtops.ledger.records import split_records
 from courtops.ledger.schema import Column
-from courtops.ledger.validate import LedgerError, _decode, _header_key
+from courtops.ledger.validate import LedgerError, _header_key, read_records
 
 DEFAULT_SPARES = REPO_ROOT / "inventory" / "court" / "spares.csv"
 
@@ -95,17 +94,9 @@ def read_spares(path: Path | str = DEFAULT_SPARES) -> SparesResult:
     def error(line: int, message: str) -> None:
         result.errors.append(LedgerError(path, line, message))
 
-    try:
-        text = _decode(path)
-    except OSError as exc:
-        error(0, f"cannot read the spares ledger: {exc.strerror or exc}")
+    records = read_records(path, "spares ledger", error)
+    if records is None:
         return result
-    except UnicodeDecodeError:
-        error(1, "the file is neither UTF-8 nor GB18030 text; save it from Excel as CSV (UTF-8)")
-        return result
-    records, bad_lines = split_records(text)
-    for bad in bad_lines:
-        error(bad.line, bad.message)
     if not records or records[0].line != 1 or records[0].blank:
         error(1, "the header row (column names) must be the first line")
         result.errors.sort(key=lambda e: e.line)

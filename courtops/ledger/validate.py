@@ -17,7 +17,7 @@ import netaddr
 from courtops.formula_guard import looks_like_formula
 from courtops.ledger import schema
 from courtops.ledger.plan import AddressPlan
-from courtops.ledger.records import split_records
+from courtops.ledger.records import Record, split_records
 
 _HOSTNAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
 _ENCODINGS = ("utf-8-sig", "gb18030")  # Excel saves CSV as UTF-8 with BOM or as GBK on zh-CN Windows
@@ -123,6 +123,23 @@ def _normalise_mac(value: str) -> str:
     return str(eui.format(netaddr.mac_unix_expanded))
 
 
+def read_records(path: Path, what: str, error: Callable[[int, str], None]) -> list[Record] | None:
+    """The file's CSV records, every unreadable line reported through ``error``; None when the file
+    itself cannot be read (also reported). Shared by the asset and the spares ledger."""
+    try:
+        text = _decode(path)
+    except OSError as exc:
+        error(0, f"cannot read the {what}: {exc.strerror or exc}")
+        return None
+    except UnicodeDecodeError:
+        error(1, "the file is neither UTF-8 nor GB18030 text; save it from Excel as CSV (UTF-8)")
+        return None
+    records, bad_lines = split_records(text)
+    for bad in bad_lines:
+        error(bad.line, bad.message)
+    return records
+
+
 def read_ledger(path: Path | str, plan: AddressPlan) -> LedgerResult:
     path = Path(path)
     result = LedgerResult(path=path)
@@ -130,25 +147,16 @@ def read_ledger(path: Path | str, plan: AddressPlan) -> LedgerResult:
     def error(line: int, message: str) -> None:
         result.errors.append(LedgerError(path, line, message))
 
-    try:
-        text = _decode(path)
-    except OSError as exc:
-        error(0, f"cannot read the ledger: {exc.strerror or exc}")
+    records = read_records(path, "ledger", error)
+    if records is None:
         return result
-    except UnicodeDecodeError:
-        error(1, "the file is neither UTF-8 nor GB18030 text; save it from Excel as CSV (UTF-8)")
-        return result
-
-    records, bad_lines = split_records(text)
-    for bad in bad_lines:
-        error(bad.line, bad.message)
     first = next((r for r in records if not r.blank), None)
     if first is None:
-        if not bad_lines:
+        if not result.errors:  # only unreadable lines are reported so far
             error(1, "the ledger is empty (no header row)")
         return result
     if first.line != 1:
-        if not any(b.line < first.line for b in bad_lines):
+        if not any(b.line < first.line for b in result.errors):
             error(
                 1,
                 f"line 1 is blank: the header row (column names) must be the first line; "
