@@ -34,7 +34,7 @@ import yaml
 from courtops.lab import courtcal, rebootd, state
 from courtops.lab.config import LabConfig
 from courtops.lab.plan import HostSpec
-from courtops.lab.util import LabError, progress, run
+from courtops.lab.util import LabError, pid_alive, progress, run
 
 #: (package, version, suite dir, reboot needed after install)
 PACKAGES = (
@@ -134,7 +134,7 @@ def serve(cfg: LabConfig, st: dict[str, Any]) -> None:
     """Serve the repository on the lab bridge (one server per lab id; killed by `lab down` with the
     lab's other processes: its command line names the state dir)."""
     pid = st.get("aptrepo_pid")
-    if pid and Path(f"/proc/{pid}").exists():
+    if pid_alive(pid):
         return
     log = (cfg.state_dir / "aptrepo.log").open("ab")
     proc = subprocess.Popen(

@@ -22,7 +22,7 @@ from courtops.lab import hosts, netns
 from courtops.lab.config import DATA_DIR, LabConfig
 from courtops.lab.inventory import NETWORK_PASSWORD, NETWORK_USER
 from courtops.lab.plan import HostSpec
-from courtops.lab.util import LabError, run
+from courtops.lab.util import LabError, pid_alive, run
 
 DEVICE_DIR = DATA_DIR / "devices"
 NETNS = "netdev"
@@ -144,7 +144,7 @@ def forget_host_keys(cfg: LabConfig) -> None:
 def up(cfg: LabConfig, specs: list[HostSpec], previous: dict[str, Any]) -> dict[str, Any]:
     names = sorted(s.name for s in specs)
     pid = previous.get("pid")
-    if pid and Path(f"/proc/{pid}").exists() and sorted(previous.get("devices", [])) == names:
+    if pid_alive(pid) and sorted(previous.get("devices", [])) == names:
         return previous
     if pid:
         hosts.kill(int(pid))

@@ -20,7 +20,7 @@ from pathlib import Path
 from courtops.lab import netns, profiles
 from courtops.lab.config import LabConfig
 from courtops.lab.plan import HostSpec
-from courtops.lab.util import LabError, quiet, run
+from courtops.lab.util import LabError, pid_alive, quiet, run
 
 
 def host_dir(cfg: LabConfig, spec: HostSpec) -> Path:
@@ -169,7 +169,7 @@ def leader(nspawn_pid: int, timeout: float = 30.0) -> int:
             if pidns and netns_ and pidns != mine_pid and netns_ != mine_net:
                 return pid
             stack += children(pid)
-        if not Path(f"/proc/{nspawn_pid}").exists():
+        if not pid_alive(nspawn_pid):
             break
         time.sleep(0.05)
     raise LabError(f"container (systemd-nspawn pid {nspawn_pid}) did not start; see its console.log")
@@ -235,7 +235,7 @@ def stop_all(cfg: LabConfig) -> None:
                 os.kill(kid, signal.SIGKILL)
     deadline = time.monotonic() + 10
     for pid in nspawns:
-        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        while pid_alive(pid) and time.monotonic() < deadline:
             _reap(pid)
             time.sleep(0.05)
         with contextlib.suppress(ProcessLookupError):
@@ -248,7 +248,7 @@ def stop_one(nspawn_pid: int) -> None:
     for kid in children(nspawn_pid):
         kill(kid)
     deadline = time.monotonic() + 10
-    while Path(f"/proc/{nspawn_pid}").exists() and time.monotonic() < deadline:
+    while pid_alive(nspawn_pid) and time.monotonic() < deadline:
         _reap(nspawn_pid)
         time.sleep(0.05)
     kill(nspawn_pid)

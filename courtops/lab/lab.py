@@ -28,7 +28,7 @@ from courtops.lab import (
 )
 from courtops.lab.config import LabConfig
 from courtops.lab.plan import HostSpec, LabPlan
-from courtops.lab.util import LabError, progress, require_root, run
+from courtops.lab.util import LabError, pid_alive, progress, require_root, run
 
 DEFAULT_LINUX = 8
 DEFAULT_NETWORK = 6
@@ -65,17 +65,13 @@ def _ensure_ssh_key(cfg: LabConfig) -> str:
     return cfg.ssh_key.with_suffix(".pub").read_text(encoding="utf-8")
 
 
-def _alive(pid: int | None) -> bool:
-    return bool(pid) and Path(f"/proc/{pid}").exists()
-
-
 def _linux_up(cfg: LabConfig, plan: LabPlan, st: dict[str, Any]) -> None:
     if not plan.linux:
         return
     image = rootfs.ensure_rootfs(cfg)
     pubkey = _ensure_ssh_key(cfg)
     running: dict[str, Any] = st.setdefault("linux", {})
-    todo = [s for s in plan.linux if not _alive((running.get(s.name) or {}).get("nspawn_pid"))]
+    todo = [s for s in plan.linux if not pid_alive((running.get(s.name) or {}).get("nspawn_pid"))]
     if todo:
         progress(f"preparing {len(todo)} Linux host(s) (overlay, keys, profile)")
         with ThreadPoolExecutor(max_workers=4) as pool:
@@ -131,7 +127,7 @@ def up(cfg: LabConfig, linux: int, network: int, snmp_count: int) -> dict[str, A
     state.save(cfg, st)
     _raise_inotify()
     netns.ensure_bridge(cfg)
-    if not _alive(st.get("proxy_pid")):
+    if not pid_alive(st.get("proxy_pid")):
         st["proxy_pid"] = proxy.start(cfg)
         state.save(cfg, st)
     _linux_up(cfg, plan, st)
@@ -191,7 +187,7 @@ def status(cfg: LabConfig) -> dict[str, Any]:
     st = state.load(cfg)
     procs = hosts.lab_processes(cfg)
     linux = st.get("linux") or {}
-    alive = {name: _alive(v.get("nspawn_pid")) for name, v in linux.items()}
+    alive = {name: pid_alive(v.get("nspawn_pid")) for name, v in linux.items()}
     return {
         "lab_id": cfg.lab_id,
         "subnet": str(cfg.subnet),

@@ -27,15 +27,11 @@ from typing import Any
 from courtops.lab import hosts, state
 from courtops.lab.config import LabConfig
 from courtops.lab.plan import LabPlan
-from courtops.lab.util import LabError
+from courtops.lab.util import LabError, pid_alive
 
 MARKER = "var/lib/courtops-lab/reboot-requested"
 REBOOT_COMMAND = f"sh -c 'mkdir -p /{Path(MARKER).parent} && touch /{MARKER} && systemctl reboot'"
 POLL_S = 0.5
-
-
-def _alive(pid: object) -> bool:
-    return isinstance(pid, int) and pid > 0 and Path(f"/proc/{pid}").exists()
 
 
 def restart_rebooted(cfg: LabConfig) -> list[str]:
@@ -47,7 +43,7 @@ def restart_rebooted(cfg: LabConfig) -> list[str]:
     restarted = []
     for name, entry in running.items():
         marker = cfg.hosts_dir / name / "root" / MARKER
-        if name not in specs or _alive(entry.get("nspawn_pid")) or not marker.exists():
+        if name not in specs or pid_alive(entry.get("nspawn_pid")) or not marker.exists():
             continue
         marker.unlink()
         spec = specs[name]
@@ -73,7 +69,7 @@ def _reap() -> None:
 
 def ensure(cfg: LabConfig, st: dict[str, Any]) -> None:
     """Start the watcher unless it runs already (called by `lab up`)."""
-    if _alive(st.get("rebootd_pid")):
+    if pid_alive(st.get("rebootd_pid")):
         return
     log = (cfg.state_dir / "rebootd.log").open("ab")
     proc = subprocess.Popen(

@@ -7,10 +7,25 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 
 class LabError(RuntimeError):
     """A lab operation failed; the message says which step and why."""
+
+
+def pid_alive(pid: object) -> bool:
+    """A process that runs. A zombie is dead: a container started by a long-lived process (the test
+    session's lab fixture) stays a zombie child of it after it exits until that process reaps it, and
+    a plain `/proc/<pid>` test would take the rebooted, exited container for a running one."""
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    # the command name (field 2) is in parentheses and may hold spaces: the state follows the last ')'
+    return stat.rpartition(")")[2].split()[:1] not in (["Z"], ["X"])
 
 
 def progress(msg: str) -> None:

@@ -102,11 +102,6 @@ def plans(output: str) -> dict[str, Any]:
     return found
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect (issue 13): in a whole-suite run the lab host's real reboot timed out "
-    "('Timed out waiting for last boot time check'); passes when the lab was brought up by `courtops lab up`",
-)
 def test_check_mode_lists_the_plan_the_real_run_installs_then_a_second_run_changes_nothing(
     lab: Lab, tmp_path
 ):
@@ -206,11 +201,6 @@ def test_a_courtroom_host_is_skipped_during_a_hearing_and_patched_when_clear(lab
     assert held == ["courtops-recorder-client"]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect (issue 13): in a whole-suite run the lab host's real reboot timed out "
-    "('Timed out waiting for last boot time check'); passes when the lab was brought up by `courtops lab up`",
-)
 def test_security_only_installs_only_the_security_update(lab: Lab, tmp_path):
     host = "lab-srv-007"
     reset(lab, host)
