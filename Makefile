@@ -25,9 +25,11 @@ setup: $(BIN)/courtops  ## create .venv with the pinned toolchain
 demo: system-deps setup  ## the main job on the built-in lab: real reports under reports/ (root)
 	./scripts/demo
 
+# The tests without the lab run on every core (pytest-xdist); the lab tests run one at a time on the
+# one lab (they change its hosts and devices). Both parts always run; either failing fails the target.
 test: system-deps setup  ## lint, then every test (root: the integration tests build the lab)
 	$(MAKE) lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto -m "not lab"; a=$$?; $(BIN)/pytest -q -m lab; b=$$?; exit $$(( a || b ))
 
 lint: setup  ## ruff, mypy, yamllint, ansible-lint (production profile)
 	$(BIN)/ruff check .
