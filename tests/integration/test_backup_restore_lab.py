@@ -241,3 +241,110 @@ def test_linux_restore_brings_etc_back(backed: Backed) -> None:
     post, pre = repo.log(host)[:2]
     assert "PASS_MAX_DAYS 9999" in repo.full_copy(host, pre.rev)["etc/login.defs"]  # the pre-restore backup
     assert "cron.service" in repo.full_copy(host, post.rev)["units.txt"]
+
+
+# -- Linux onto a fresh host ------------------------------------------------------------------------
+DRILL_UNIT = "courtops-drill.service"
+LOCAL_PKG = "courtops-drill-local"  # installed on the original from a file: no package source has it
+
+
+def _reset_host(name: str) -> None:
+    subprocess.run([str(BIN / "courtops"), "lab", "host", name, "--reset"], check=True, capture_output=True)
+
+
+def _local_deb(work: Path) -> Path:
+    root = work / LOCAL_PKG
+    (root / "DEBIAN").mkdir(parents=True)
+    (root / "DEBIAN/control").write_text(
+        f"Package: {LOCAL_PKG}\nVersion: 0.1\nArchitecture: all\nMaintainer: lab <lab@courtops.invalid>\n"
+        "Description: installed from a file, in no package source\n",
+        encoding="utf-8",
+    )
+    out = work / f"{LOCAL_PKG}_0.1_all.deb"
+    subprocess.run(
+        ["dpkg-deb", "--root-owner-group", "--build", str(root), str(out)], check=True, capture_output=True
+    )
+    return out
+
+
+def _verdicts(lab: Lab, hosts: list[str]) -> dict[str, dict[str, str]]:
+    """Each host's 等保 verdict per control id, read with the audit's collector and judged here."""
+    from courtops import catalogue, evaluator
+    from courtops.backup.restore_compare import verdicts
+
+    read = lab.ansible(":".join(hosts), "courtops_linux_collect", become=True)
+    cat = catalogue.default()
+    return {h: verdicts(evaluator.evaluate_host(cat, h, "linux_deb", read[h]["evidence"], {})) for h in hosts}
+
+
+def test_linux_restore_onto_a_fresh_host(backed: Backed, tmp_path: Path) -> None:
+    """A hardened host changed in known ways (an sshd setting, a unit of its own enabled and running, a
+    package from the lab repository, a package from a file) is backed up and restored onto a baseline
+    host reset to the image: the fresh host gets the /etc, the package from the repository, the unit
+    running, keeps its own identity and the lab's SSH key, and the audit judges it as the original."""
+    from courtops.lab.aptrepo import mirror_url
+
+    site, lab = backed.site, backed.site.lab
+    source = next(h for h in lab.linux[1:] if h.profile == "hardened").name
+    fresh = next(h for h in reversed(lab.linux) if h.profile == "baseline").name
+    other_family = next(h for h in lab.linux if h.platform == "linux_rpm").name
+    deb = _local_deb(tmp_path)
+    _reset_host(fresh)
+    try:
+        ident = "cat /etc/hostname /etc/machine-id /etc/ssh/ssh_host_ed25519_key.pub"
+        fresh_id = lab.ansible(fresh, "ansible.builtin.shell", ident, become=True)[fresh]["stdout"]
+        copied = lab.ansible(source, "ansible.builtin.copy", f"src={deb} dest=/root/{deb.name}", become=True)
+        assert not copied[source].get("failed"), copied
+        change = (
+            "printf 'ClientAliveInterval 240\\n' > /etc/ssh/sshd_config.d/50-courtops-drill.conf && sshd -t"
+            " && systemctl reload ssh"
+            f" && printf '[Unit]\\nDescription=drill\\n[Service]\\nExecStart=/bin/sleep infinity\\n"
+            f"[Install]\\nWantedBy=multi-user.target\\n' > /etc/systemd/system/{DRILL_UNIT}"
+            f" && systemctl daemon-reload && systemctl enable --now {DRILL_UNIT}"
+            f" && echo 'deb [trusted=yes] {mirror_url(lab.cfg, 'intranet')}/security ./'"
+            " > /etc/apt/sources.list.d/courtops-lab-security.list"
+            " && apt-get update -o Dir::Etc::sourcelist=- -o Dir::Etc::sourceparts=/etc/apt/sources.list.d"
+            " && DEBIAN_FRONTEND=noninteractive apt-get install -y courtops-secpkg=1.1"
+            f" && dpkg -i /root/{deb.name}"
+        )
+        got = lab.ansible(source, "ansible.builtin.shell", change, become=True)
+        assert not got[source].get("failed"), got[source].get("stderr", got)[-2000:]
+        backup = site.playbook(BACKUP, "-e", f"target={source}")
+        assert backup.returncode == 0, backup.stdout[-3000:]
+
+        refused = site.playbook(RESTORE, "-e", f"host={source}", "-e", f"to={other_family}")
+        assert refused.returncode != 0 and "平台不同" in refused.stdout
+
+        proc = site.playbook(RESTORE, "-e", f"host={source}", "-e", f"to={fresh}")
+        assert proc.returncode == 0, proc.stdout[-6000:]
+
+        probe = (
+            f"{ident}; sshd -T | grep -i '^clientaliveinterval'; systemctl is-enabled {DRILL_UNIT};"
+            f" systemctl is-active {DRILL_UNIT}; dpkg-query -W -f '${{Version}}\\n' courtops-secpkg;"
+            f" dpkg-query -W {LOCAL_PKG} || echo {LOCAL_PKG} absent"
+        )
+        # a new SSH login with the lab's key, after the restore reloaded sshd with the original's config
+        now = lab.ansible(fresh, "ansible.builtin.shell", probe, become=True)[fresh]
+        assert not now.get("failed"), now
+        lines = now["stdout"].splitlines()
+        assert (
+            "\n".join(lines[: len(fresh_id.splitlines())]) == fresh_id
+        )  # hostname, machine-id, host key kept
+        assert lines[-5:] == ["clientaliveinterval 240", "enabled", "active", "1.1", f"{LOCAL_PKG} absent"]
+
+        with Store(site.store, create=False) as store:
+            drill = [d for d in store.drills() if d.target == fresh][-1]
+        assert (drill.kind, drill.result, drill.source.split("@")[0]) == ("restore", "ok", source)
+        assert "等保判定一致" in drill.notes and f"{LOCAL_PKG}=0.1" in drill.notes  # unavailable: reported
+        # the audit's verdicts, read independently of the playbook: equal per control id
+        judged = _verdicts(lab, [source, fresh])
+        assert judged[source] and judged[source] == judged[fresh]
+        assert judged[fresh] != _baseline_verdicts(lab)  # and they are not simply a baseline host's
+    finally:
+        _reset_host(fresh)
+        _reset_host(source)
+
+
+def _baseline_verdicts(lab: Lab) -> dict[str, str]:
+    host = next(h for h in lab.linux if h.profile == "baseline").name
+    return _verdicts(lab, [host])[host]
