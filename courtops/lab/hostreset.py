@@ -45,7 +45,9 @@ def reset(cfg: LabConfig, name: str) -> dict[str, Any]:
     spec = _spec(cfg, st, name)
     entry: dict[str, Any] = st["linux"][name]
     progress(f"{name}: stopping and discarding everything it wrote")
-    hosts.stop_one(int(entry.get("nspawn_pid") or 0))
+    pid = entry.get("nspawn_pid")
+    if isinstance(pid, int) and pid > 0:  # never 0: killing pid 0 would signal our own process group
+        hosts.stop_one(pid)
     base = hosts.host_dir(cfg, spec)
     root = base / "root"
     if not (quiet(["umount", str(root)]) or quiet(["umount", "-l", str(root)])) and root.is_mount():

@@ -88,3 +88,19 @@ def test_rejected_sshd_config_is_put_back(tmp_path: Path) -> None:
     module.undo_ssh(changed, str(rollback), prefix=str(ssh) + "/")
     assert (ssh / "sshd_config").read_text() == "PermitRootLogin no\n"
     assert not (ssh / "new.conf").exists() and (tmp_path / "other").read_text() == "restored\n"
+
+
+def test_lab_host_reset_names_the_lab_hosts_for_an_unknown_one(tmp_path: Path) -> None:
+    import pytest
+
+    from courtops.lab.config import LabConfig
+    from courtops.lab.hostreset import _spec
+    from courtops.lab.util import LabError
+
+    cfg = LabConfig(lab_id=7, state_root=tmp_path, cache_dir=tmp_path)
+    st = {"size": [2, 0, 0], "linux": {"lab-srv-001": {}, "lab-pc-002": {}}}
+    assert _spec(cfg, st, "lab-pc-002").profile == "drifted"
+    with pytest.raises(LabError, match=r"lab-nope is not a Linux host of lab 7 .*lab-pc-002, lab-srv-001"):
+        _spec(cfg, st, "lab-nope")
+    with pytest.raises(LabError, match="is the lab up"):
+        _spec(cfg, {}, "lab-srv-001")
