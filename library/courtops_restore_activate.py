@@ -22,7 +22,7 @@ description:
     C(unavailable) with the reason, never silently skipped. Packages the host has and the backup does not
     are left alone and counted.
   - Then C(systemctl daemon-reload), every enabled service, socket, timer or path unit that is not active
-    is started, and sshd is reloaded (a reload keeps open sessions) when the restore changed C(/etc/ssh).
+    is started (oneshot services excepted: they ran at boot and exited, on the original too), and sshd is reloaded (a reload keeps open sessions) when the restore changed C(/etc/ssh).
 version_added: "0.2.0"
 author: courtops
 options:
@@ -234,6 +234,11 @@ def start_units(units):
     started, failed = [], []
     for unit in units:
         if not unit.endswith(STARTABLE) or "@." in unit or is_active(unit):
+            continue
+        # a oneshot service that ran and exited is inactive on the original too: starting it would run its
+        # job (a first-boot script, a clean-up) once more for nothing
+        _rc, kind, _ = run(["systemctl", "show", "-p", "Type", "--value", unit], 30)
+        if kind.strip() == "oneshot":
             continue
         rc, _, err = run(["systemctl", "start", unit], 120)
         if rc == 0:
