@@ -179,3 +179,24 @@ def linux_differences(expected: dict[str, str], actual: dict[str, str], *, keep_
         if m.group("type") in ("dir", "file", "symlink") and line.split(" [", 1)[0] not in lines:
             out.append(f"{m.group('rest').split(' [', 1)[0]}：权限、属主或链接不同")
     return out
+
+
+def linux_packages(files: dict[str, str]) -> tuple[str, list[dict[str, str]]]:
+    """(package manager, installed packages) of a Linux backup's ``packages.txt``: what a restore onto
+    another host installs (``courtops_restore_activate``)."""
+    manager = "未知"
+    rows: list[dict[str, str]] = []
+    for line in files.get("packages.txt", "").splitlines():
+        if line.startswith("# manager:"):
+            manager = line.split(":", 1)[1].strip()
+            continue
+        parts = line.split()
+        if line.startswith("#") or len(parts) < 3:
+            continue
+        rows.append({"name": parts[0], "arch": parts[1], "version": parts[2]})
+    return manager, rows
+
+
+def linux_units(files: dict[str, str]) -> list[str]:
+    """The units a Linux backup had enabled (``units.txt``)."""
+    return [u.strip() for u in files.get("units.txt", "").splitlines() if u.strip()]

@@ -1,4 +1,4 @@
-"""`courtops lab up|down|status|device`: the local test estate (see courtops/lab/ and lab/README.md)."""
+"""`courtops lab up|down|status|device|host`: the local test estate (see courtops/lab/ and lab/README.md)."""
 
 from __future__ import annotations
 
@@ -55,6 +55,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--reset", action="store_true", help="back to its seeded (spares: factory) configuration"
     )
     device.set_defaults(func=_run)
+    host = lab_sub.add_parser(
+        "host",
+        help="act on a Linux lab host: --reset boots it again from the image (a fresh install)",
+        description="--reset: discard everything the host wrote and boot it again from the lab image, "
+        "with a new machine-id and SSH host key, its profile and the base packages (as `lab up` made it).",
+    )
+    host.add_argument("host", help="a Linux host of this lab, e.g. lab-pc-007")
+    host.add_argument("--reset", action="store_true", required=True, help="back to the image's state")
+    host.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -73,6 +82,10 @@ def _run(args: argparse.Namespace) -> int:
 
             st = control(cfg, args.host, misbehave=args.misbehave, reboot=args.reboot, reset_state=args.reset)
             print(json.dumps(st, ensure_ascii=False, indent=2))
+        elif args.lab_command == "host":
+            from courtops.lab.hostreset import reset
+
+            print(json.dumps(reset(cfg, args.host), ensure_ascii=False, indent=2))
         else:
             st = lab.status(cfg)
             if args.json:

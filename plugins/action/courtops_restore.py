@@ -144,7 +144,7 @@ class ActionModule(ActionBase):
         """A Linux host: the revision's /etc entries back through courtops_restore_files (on the
         target), or with ``verify`` a fresh read (courtops_backup_linux) compared with the revision."""
         from courtops.backup import server_rules
-        from courtops.backup.restore import linux_differences, linux_entries
+        from courtops.backup.restore import linux_differences, linux_entries, linux_packages, linux_units
 
         hostvars = task_vars.get("hostvars", {})
         keep = args["keep_identity"] if args["keep_identity"] is not None else source != target
@@ -186,12 +186,42 @@ class ActionModule(ActionBase):
         if done.get("failed"):
             return facts | {"failed": True, "changed": True, "msg": f"恢复失败：{done.get('msg')}"}
         paths = done.get("changed_paths") or []
+        # then make the host run it: sshd -t before any reload, the backup's packages, the enabled units
+        manager, packages = linux_packages(full)
+        active = self._execute_module(
+            "courtops_restore_activate",
+            module_args={
+                "packages": packages,
+                "manager": manager,
+                "enabled_units": linux_units(full),
+                "changed_paths": paths,
+                "rollback_dir": done.get("rollback_dir") or f"/var/backups/courtops-restore-{stamp}",
+            },
+            task_vars=task_vars,
+        )
+        if active.get("failed"):
+            return facts | {"failed": True, "changed": bool(paths), "msg": f"恢复失败：{active.get('msg')}"}
+        unavailable = active.get("unavailable") or []
         return facts | {
-            "changed": bool(paths),
+            "changed": bool(paths) or bool(active.get("changed")),
             "changed_paths": paths,
             "unrestorable": done.get("unrestorable") or [],
             "rollback_dir": done.get("rollback_dir"),
-            "msg": f"已恢复版本 {rev[:12]} 的 /etc：{len(paths)} 项变更"
+            "installed": active.get("installed") or [],
+            "unavailable": unavailable,
+            "extra_packages": active.get("extra_packages", 0),
+            "started": active.get("started") or [],
+            "not_started": active.get("not_started") or [],
+            "sshd_reloaded": bool(active.get("sshd_reloaded")),
+            "msg": f"已恢复版本 {rev[:12]} 的 /etc：{len(paths)} 项变更；安装软件包 "
+            f"{len(active.get('installed') or [])} 个"
+            + (
+                f"，软件源中没有的 {len(unavailable)} 个："
+                + "、".join(f"{u['name']}={u['version']}" for u in unavailable[:10])
+                if unavailable
+                else ""
+            )
+            + f"；启动服务 {len(active.get('started') or [])} 个"
             + ("（检查模式）" if self._task.check_mode else ""),
         }
 

@@ -85,6 +85,43 @@ def _sha512_crypt(password: str) -> str:
     return out.stdout.strip()
 
 
+DRILL_UNIT = "courtops-drill.service"
+LOCAL_PKG = "courtops-drill-local"  # installed on the original from a file: no package source has it
+
+
+def _reset_host(name: str) -> None:
+    subprocess.run([str(BIN / "courtops"), "lab", "host", name, "--reset"], check=True, capture_output=True)
+
+
+def _drill_source(lab: Lab) -> str:
+    """The original of the Linux drill onto a fresh host: a hardened host the other tests here leave alone."""
+    return next(h for h in lab.linux[2:] if h.profile == "hardened").name
+
+
+def _drill_change(lab: Lab) -> str:
+    """What the drill's original gets before the module's backup: an sshd setting, a unit of its own enabled
+    and running, the lab repository's security suite as a source and a package from it, and a package
+    installed from a file (built on the host) that no source has."""
+    from courtops.lab.aptrepo import mirror_url
+
+    pkg = f"/root/{LOCAL_PKG}"
+    return (
+        "printf 'ClientAliveInterval 240\\n' > /etc/ssh/sshd_config.d/50-courtops-drill.conf && sshd -t"
+        " && systemctl reload ssh"
+        f" && printf '[Unit]\\nDescription=drill\\n[Service]\\nExecStart=/bin/sleep infinity\\n"
+        f"[Install]\\nWantedBy=multi-user.target\\n' > /etc/systemd/system/{DRILL_UNIT}"
+        f" && systemctl daemon-reload && systemctl enable --now {DRILL_UNIT}"
+        f" && echo 'deb [trusted=yes] {mirror_url(lab.cfg, 'intranet')}/security ./'"
+        " > /etc/apt/sources.list.d/courtops-lab-security.list"
+        " && apt-get update -o Dir::Etc::sourcelist=- -o Dir::Etc::sourceparts=/etc/apt/sources.list.d"
+        " && DEBIAN_FRONTEND=noninteractive apt-get install -y courtops-secpkg=1.1"
+        f" && mkdir -p {pkg}/DEBIAN && printf 'Package: {LOCAL_PKG}\\nVersion: 0.1\\nArchitecture: all\\n"
+        "Maintainer: lab <lab@courtops.invalid>\\nDescription: from a file, in no package source\\n'"
+        f" > {pkg}/DEBIAN/control && dpkg-deb --root-owner-group --build {pkg} {pkg}.deb >/dev/null"
+        f" && dpkg -i {pkg}.deb >/dev/null"
+    )
+
+
 @pytest.fixture(scope="module")
 def backed(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backed]:
     work = tmp_path_factory.mktemp("restore")
@@ -105,7 +142,10 @@ def backed(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backe
     copied = lab.ansible(host, "ansible.builtin.copy", f"src={key} dest={PLANTED_KEY} mode=0600", become=True)
     assert not copied[host].get("failed"), copied
     _reset_spares(lab)
+    drilled = _drill_source(lab)
     try:
+        changed = lab.ansible(drilled, "ansible.builtin.shell", _drill_change(lab), become=True)
+        assert not changed[drilled].get("failed"), changed[drilled].get("stderr", changed)[-2000:]
         target = "linux_deb:linux_rpm:spares:lab-vrp-01:lab-cmw-01"
         first = site.playbook(BACKUP, "-e", f"target={target}")
         after_first = site.commits()
@@ -117,6 +157,7 @@ def backed(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backe
             host, "ansible.builtin.user", f"name={PLANTED_USER} state=absent remove=true", become=True
         )
         lab.ansible(host, "ansible.builtin.file", f"path={PLANTED_KEY} state=absent", become=True)
+        _reset_host(drilled)  # back to its profile, for the audit and inspection tests
 
 
 def test_linux_hosts_backed_up_and_second_run_commits_nothing(backed: Backed) -> None:
@@ -241,3 +282,63 @@ def test_linux_restore_brings_etc_back(backed: Backed) -> None:
     post, pre = repo.log(host)[:2]
     assert "PASS_MAX_DAYS 9999" in repo.full_copy(host, pre.rev)["etc/login.defs"]  # the pre-restore backup
     assert "cron.service" in repo.full_copy(host, post.rev)["units.txt"]
+
+
+# -- Linux onto a fresh host ------------------------------------------------------------------------
+def _verdicts(lab: Lab, hosts: list[str]) -> dict[str, dict[str, str]]:
+    """Each host's 等保 verdict per control id, read with the audit's collector and judged here."""
+    from courtops import catalogue, evaluator
+    from courtops.backup.restore_compare import verdicts
+
+    read = lab.ansible(":".join(hosts), "courtops_linux_collect", become=True)
+    cat = catalogue.default()
+    return {h: verdicts(evaluator.evaluate_host(cat, h, "linux_deb", read[h]["evidence"], {})) for h in hosts}
+
+
+def test_linux_restore_onto_a_fresh_host(backed: Backed) -> None:
+    """A hardened host changed in known ways (an sshd setting, a unit of its own enabled and running, a
+    package from the lab repository, a package from a file) is backed up and restored onto a baseline
+    host reset to the image: the fresh host gets the /etc, the package from the repository, the unit
+    running, keeps its own identity and the lab's SSH key, and the audit judges it as the original."""
+    site, lab = backed.site, backed.site.lab
+    source = _drill_source(lab)  # changed before the module's backup (the `backed` fixture)
+    fresh = next(h for h in reversed(lab.linux) if h.profile == "baseline").name
+    other_family = next(h for h in lab.linux if h.platform == "linux_rpm").name
+    ident = "cat /etc/hostname /etc/machine-id /etc/ssh/ssh_host_ed25519_key.pub"
+    _reset_host(fresh)
+    try:
+        root = lab.cfg.hosts_dir / fresh / "root"  # the fresh host's own identity, read from outside
+        fresh_id = "".join(
+            (root / f).read_text(encoding="utf-8")
+            for f in ("etc/hostname", "etc/machine-id", "etc/ssh/ssh_host_ed25519_key.pub")
+        )
+        refused = site.playbook(RESTORE, "-e", f"host={source}", "-e", f"to={other_family}")
+        assert refused.returncode != 0 and "平台不同" in refused.stdout
+
+        proc = site.playbook(RESTORE, "-e", f"host={source}", "-e", f"to={fresh}")
+        assert proc.returncode == 0, proc.stdout[-6000:]
+
+        probe = (
+            f"{ident}; sshd -T | grep -i '^clientaliveinterval'; systemctl is-enabled {DRILL_UNIT};"
+            f" systemctl is-active {DRILL_UNIT}; dpkg-query -W -f '${{Version}}\\n' courtops-secpkg;"
+            f" dpkg-query -W {LOCAL_PKG} || echo {LOCAL_PKG} absent"
+        )
+        # a new SSH login with the lab's key, after the restore reloaded sshd with the original's config
+        now = lab.ansible(fresh, "ansible.builtin.shell", probe, become=True)[fresh]
+        assert not now.get("failed"), now
+        lines = now["stdout"].splitlines()
+        assert "\n".join(lines[:3]) + "\n" == fresh_id  # hostname, machine-id, host key kept
+        assert lines[-5:] == ["clientaliveinterval 240", "enabled", "active", "1.1", f"{LOCAL_PKG} absent"]
+
+        with Store(site.store, create=False) as store:
+            drill = [d for d in store.drills() if d.target == fresh][-1]
+        assert (drill.kind, drill.result, drill.source.split("@")[0]) == ("restore", "ok", source)
+        assert "等保判定一致" in drill.notes and f"{LOCAL_PKG}=0.1" in drill.notes  # unavailable: reported
+        # the audit's verdicts, read independently of the playbook: equal per control id, and not simply
+        # those of a baseline host (the fresh host's own before the restore)
+        baseline = next(h for h in lab.linux if h.profile == "baseline" and h.name != fresh).name
+        judged = _verdicts(lab, [source, fresh, baseline])
+        assert judged[source] and judged[source] == judged[fresh]
+        assert judged[fresh] != judged[baseline]
+    finally:
+        _reset_host(fresh)
