@@ -12,6 +12,10 @@ from courtops.lab.config import LabConfig
 SNMP_USER = "courtops-nms"
 SNMP_AUTH_KEY = "Lab-Only-Auth-2026"
 SNMP_PRIV_KEY = "Lab-Only-Priv-2026"
+#: lab-only IOS secret hashes (type 9 form; no password behind them) for L3-CES1-28: the enable secret
+#: and the lab device's `admin`, which the seeded configuration keeps as a type-7 password
+IOS_ENABLE_SECRET_HASH = "$9$LabOnlyEnableSalt$LabOnlyEnableHashNotARealSecret000000000001"
+IOS_USER_SECRET_HASHES = {"admin": "$9$LabOnlyAdminSalt$LabOnlyAdminHashNotARealSecret0000000000001"}
 
 
 def network_harden_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
@@ -20,6 +24,7 @@ def network_harden_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
     net = cfg.subnet
     wildcard = str(net.hostmask)
     p = f"harden_{platform}_"
+    ios = {p + "enable_secret_hash": IOS_ENABLE_SECRET_HASH, p + "user_secret_hashes": IOS_USER_SECRET_HASHES}
     return {
         p + "mgmt_sources": [{"address": str(net.network_address), "wildcard": wildcard}],
         p + "loghosts": [cfg.gateway],
@@ -27,4 +32,5 @@ def network_harden_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
         p + "snmp_user": SNMP_USER,
         p + "snmp_auth_key": SNMP_AUTH_KEY,
         p + "snmp_priv_key": SNMP_PRIV_KEY,
+        **(ios if platform == "ios" else {}),
     }

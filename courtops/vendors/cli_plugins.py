@@ -45,12 +45,20 @@ class VendorCliconf(CliconfBase):  # type: ignore[misc]
     """Device facts, configuration and commands of the vendor named by ``PLATFORM``."""
 
     PLATFORM = ""
+    #: read once per persistent connection: every cli_config asks for the capabilities, and the
+    #: hostname costs a whole `display current-configuration` (slow on a big switch)
+    _device_info: dict[str, Any] | None = None
 
     @property
     def vendor(self) -> vendors.Vendor:
         return vendors.get(self.PLATFORM)
 
     def get_device_info(self) -> dict[str, Any]:
+        if self._device_info is None:
+            self._device_info = self._read_device_info()
+        return dict(self._device_info)
+
+    def _read_device_info(self) -> dict[str, Any]:
         vendor = self.vendor
         reply = self.get(vendor.version_command)
         info: dict[str, Any] = {"network_os": vendor.network_os}

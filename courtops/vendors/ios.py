@@ -193,6 +193,28 @@ def _anonymous_lines(config: str, lines: list[tuple[re.Match[str], list[str]]]) 
     return out
 
 
+def anonymous_line_headers(config: str) -> list[str]:
+    """The `line …` headers that L3-CES1-05 finds logging in without a personal account, for the
+    hardening role (roles/harden_ios). [] under `aaa new-model`: its method lists are the court's
+    design, the role does not change them."""
+    if re.search(r"^aaa new-model", config, re.M):
+        return []
+    found = _anonymous_lines(config, common.blocks(config.replace("\r", ""), _LINE)) or []
+    return [entry.split("（", 1)[0] for entry in found]
+
+
+def password_users(config: str) -> list[dict[str, str]]:
+    """Local users kept with a reversible `password` (clear or type 7) instead of a `secret`: name
+    and privilege level (what a new `username … secret` line must keep)."""
+    out = []
+    for m in re.finditer(r"^username (\S+)(.*)$", config.replace("\r", ""), re.M):
+        rest = m.group(2)
+        if re.search(r"\bpassword\b", rest) and not re.search(r"\bsecret\b", rest):
+            level = re.search(r"\bprivilege (\d+)", rest)
+            out.append({"name": m.group(1), "privilege": level.group(1) if level else "1"})
+    return out
+
+
 def _vty(config: str, facts: Facts, ver: SoftwareVersion | None) -> set[str] | None:
     """VTY facts; None when the configuration has no VTY (a fragment: a whole one always has)."""
     vtys = common.blocks(config, re.compile(r"^line vty \d+"))

@@ -6,7 +6,9 @@
   ``before`` (VRP's rollback);
 - ``courtops_same_config(a, b, platform)``: both hold the same lines in the same sections;
 - ``courtops_acl_permits(sources, address)``: the management ACL lets ``address`` in;
-- ``courtops_run_dir(out_dir, token='')``: creates the run's own directory (courtops/exportdir.py), returns its path.
+- ``courtops_run_dir(out_dir, token='')``: creates the run's own directory (courtops/exportdir.py), returns its path;
+- ``courtops_ios_anonymous_lines(config)``: the IOS `line …` headers that log in without a personal account;
+- ``courtops_ios_password_users(config)``: the IOS local users kept with a reversible password (name, privilege).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ansible.errors import AnsibleFilterError
 from courtops import exportdir
 from courtops.harden import netconfig
 from courtops.secrets import mask_text, rules_for
+from courtops.vendors import ios
 
 
 def courtops_mask_config(text: str, platform: str) -> str:
@@ -55,6 +58,14 @@ def courtops_run_dir(out_dir: str, token: str = "") -> str:
         raise AnsibleFilterError(f"courtops_run_dir: {exc}") from exc
 
 
+def courtops_ios_anonymous_lines(config: str) -> list[str]:
+    return ios.anonymous_line_headers(str(config))
+
+
+def courtops_ios_password_users(config: str) -> list[dict[str, str]]:
+    return ios.password_users(str(config))
+
+
 class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
@@ -63,4 +74,6 @@ class FilterModule:
             "courtops_same_config": courtops_same_config,
             "courtops_acl_permits": courtops_acl_permits,
             "courtops_run_dir": courtops_run_dir,
+            "courtops_ios_anonymous_lines": courtops_ios_anonymous_lines,
+            "courtops_ios_password_users": courtops_ios_password_users,
         }
