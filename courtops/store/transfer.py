@@ -51,12 +51,14 @@ def _count(store: Store, table: str) -> int:
 
 def _chunks(source: Store, table: str, columns: list[str]) -> Iterator[list[tuple[Any, ...]]]:
     quoted = ", ".join(f'"{c}"' for c in columns)
-    last = None
+    last: Any = None
     order = "id" if "id" in columns else columns[0]
     while True:  # keyset paging: no cursor held open across the target's writes
-        where, args = (f" WHERE {order} > ?", [last]) if last is not None else ("", [])
+        where, args = "", [CHUNK]
+        if last is not None:
+            where, args = f" WHERE {order} > ?", [last, CHUNK]
         rows = source.db.execute(
-            f"SELECT {quoted} FROM {table}{where} ORDER BY {order} LIMIT ?", [*args, CHUNK]
+            f"SELECT {quoted} FROM {table}{where} ORDER BY {order} LIMIT ?", args
         ).fetchall()
         if not rows:
             return

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from courtops.cli import main
 from courtops.findings import Finding
 from courtops.store import (
@@ -17,6 +19,7 @@ from courtops.store import (
     RunInfo,
     Store,
     TaskResult,
+    transfer,
 )
 from courtops.store.emergency_stock import (
     PartReplacement,
@@ -95,9 +98,12 @@ def _snapshot(st: Store) -> dict[str, object]:
     }
 
 
-def test_migrate_moves_every_table_and_refuses_a_second_copy(tmp_path: Path, pg_server, capsys) -> None:
+def test_migrate_moves_every_table_and_refuses_a_second_copy(
+    tmp_path: Path, pg_server, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = tmp_path / "s.sqlite3"
     _history(source)
+    monkeypatch.setattr(transfer, "CHUNK", 1)  # every row its own page: the paging is exercised
     target = pg_server.new_database()
     assert main(["store", "migrate", "--store", str(source), "--to", target]) == 0
     out = capsys.readouterr().out
