@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from courtops.findings import Finding
+from courtops.jobs.history import job_runs
 from courtops.store import (
     SCHEMA_VERSION,
     Backup,
@@ -190,8 +191,10 @@ def test_postgres_store_is_created_with_the_current_schema_and_triggers(pg_serve
         triggers = {r[0] for r in st.db.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")}
         assert {"incidents_times_are_final", "incidents_steps_in_order", "incidents_are_kept"} <= triggers
         # timestamps keep their sub-second part (SQLite's REAL is a double; PostgreSQL's is not)
-        run_id = st.start_run(RunInfo(uuid="t", started_at=1767225600.123456))
+        run_id = st.start_run(RunInfo(uuid="t", started_at=1767225600.123456, extra={"job": "monthly"}))
         assert st.get_run(run_id).started_at == 1767225600.123456
+        # json_extract (a job's history) becomes PostgreSQL's ->>
+        assert [r.id for r in job_runs(st, "monthly")] == [run_id] and job_runs(st, "yearly") == []
 
 
 def test_postgres_missing_store_and_foreign_database_are_clear_errors(pg_server) -> None:
