@@ -262,7 +262,9 @@ class Drill:
 
 
 class Store:
-    """A connection to one store file. Not shared between threads: open one per thread.
+    """A connection to one store (an SQLite file, or a PostgreSQL database: ``path`` may be a
+    ``postgresql://`` DSN, and ``Store.path`` then shows it with its password masked). Not shared
+    between threads: open one per thread.
 
     ``readonly=True`` is for every command that only reads (runs, report, findings, incident list):
     the file is opened read-only, never migrated, never switched to WAL, and refused unless it is a
