@@ -16,7 +16,8 @@ import sys
 from collections.abc import Sequence
 
 from courtops import __version__, commands
-from courtops.store import StoreError
+from courtops.secrets import mask_text
+from courtops.store import StoreError, pg
 
 
 class UserError(Exception):
@@ -44,6 +45,10 @@ def _oserror_text(exc: OSError) -> str:
     where = exc.filename if exc.filename is not None else ""
     what = exc.strerror or str(exc)
     return f"{where}: {what}" if where else what
+
+
+#: the store's database errors that reach a command: SQLite's, and psycopg's for a PostgreSQL store
+_STORE_DB_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, *pg.errors())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -77,8 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"courtops: {_oserror_text(exc)}", file=sys.stderr)
         return 2
-    except sqlite3.Error as exc:
-        print(f"courtops: results store: {exc}", file=sys.stderr)
+    except _STORE_DB_ERRORS as exc:
+        print(mask_text(f"courtops: results store: {exc}").rstrip(), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("courtops: interrupted", file=sys.stderr)

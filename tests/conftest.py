@@ -28,3 +28,22 @@ def run_tool(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None, ti
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL cluster for the whole session (tests/pgserver.py), removed at the end."""
+    from tests.pgserver import PgServer
+
+    server = PgServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a test's results store goes, once on each backend: a new file, then a PostgreSQL database
+    of its own (already at the current schema: tests of the migrations themselves use empty ones)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "s.sqlite3")
+    return request.getfixturevalue("pg_server").new_database(migrated=True)

@@ -43,11 +43,11 @@ def default_path(store: str | os.PathLike[str] | None = None) -> Path:
     env = os.environ.get(REPO_ENV)
     if env:
         return Path(env).expanduser()
-    if store is not None:
-        return Path(store).parent / "backups"
-    from courtops.store import default_path as store_path
+    from courtops.store import DEFAULT_STORE, location
 
-    return store_path().parent / "backups"
+    where = location(store)
+    # a PostgreSQL store is no directory: the repository stays on this controller, in .cache
+    return (where if isinstance(where, Path) else DEFAULT_STORE).parent / "backups"
 
 
 @dataclass(frozen=True)

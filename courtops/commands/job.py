@@ -10,7 +10,7 @@ from pathlib import Path
 from courtops.cli import UserError
 from courtops.jobs.spec import JOBS_FILE, JobsFile, JobsFileError, load_jobs
 from courtops.report.render import fmt_time
-from courtops.store import STORE_ENV, Store, StoreError, default_path
+from courtops.store import STORE_ENV, Store, StoreError, default_path, exists, location
 from courtops.store.liveness import effective_status, mark_interrupted
 
 
@@ -88,8 +88,9 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store_path(args: argparse.Namespace) -> Path:
-    return Path(args.store) if getattr(args, "store", None) else default_path()
+def _store_path(args: argparse.Namespace) -> Path | str:
+    """The store's file, or its ``postgresql://`` DSN."""
+    return location(args.store) if getattr(args, "store", None) else default_path()
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -109,14 +110,14 @@ def _run(args: argparse.Namespace) -> int:
         print(f"courtops: {note}", file=sys.stderr)
     incidents = []
     runs = []
-    if outcome.exit is Exit.TIMEOUT and store.exists():
+    if outcome.exit is Exit.TIMEOUT and exists(store):
         # runner killed ansible-playbook: its run is left `running`; record it as interrupted now
         try:
             with Store(store) as db:
                 mark_interrupted(db)
         except StoreError as exc:
             print(f"courtops: warning: cannot mark the cancelled run: {exc}", file=sys.stderr)
-    if store.exists() and outcome.exit is not Exit.LOCKED:
+    if exists(store) and outcome.exit is not Exit.LOCKED:
         try:
             with Store(store, readonly=True) as db:
                 runs = runs_of_ident(db, outcome.ident)
@@ -165,7 +166,7 @@ def _status(args: argparse.Namespace) -> int:
     jobs = _load(args)
     locks = jobs_dir() / "locks"
     store = _store_path(args)
-    db = Store(store, readonly=True) if store.exists() else None
+    db = Store(store, readonly=True) if exists(store) else None
     try:
         print(f"{'job':20} {'now':10} last run")
         for job in jobs.jobs.values():

@@ -109,7 +109,7 @@ def prepare(
     pdd: Path,
     *,
     inventory: Path,
-    store: Path,
+    store: Path | str,
     ident: str,
     root: Path = REPO_ROOT,
 ) -> str | None:
@@ -259,7 +259,7 @@ def run_job(
     *,
     inventory: str | None = None,
     limit: str | None = None,
-    store: Path,
+    store: Path | str,
     root: Path = REPO_ROOT,
     state: Path | None = None,
     progress_out: Any = None,

@@ -1,10 +1,11 @@
-"""The results store (SQLite): what the recorder writes and every report reads."""
+"""The results store (SQLite, or PostgreSQL): what the recorder writes and every report reads."""
 
 from courtops.store.migrations import SCHEMA_VERSION
 from courtops.store.patches import PatchResult
 from courtops.store.store import (
     BACKUP_STATUS_SINCE,
     DEFAULT_STORE,
+    INTEGRITY_ERRORS,
     STORE_ENV,
     Backup,
     BackupStatus,
@@ -20,11 +21,15 @@ from courtops.store.store import (
     StoreError,
     TaskResult,
     default_path,
+    display,
+    exists,
+    location,
 )
 
 __all__ = [
     "BACKUP_STATUS_SINCE",
     "DEFAULT_STORE",
+    "INTEGRITY_ERRORS",
     "SCHEMA_VERSION",
     "STORE_ENV",
     "Backup",
@@ -42,4 +47,7 @@ __all__ = [
     "StoreError",
     "TaskResult",
     "default_path",
+    "display",
+    "exists",
+    "location",
 ]

@@ -1,7 +1,9 @@
 """Schema of the results store, as an ordered list of migrations.
 
-The schema version is SQLite's ``PRAGMA user_version``: migration *n* (1-based) brings a store
-from version n-1 to n. Append new migrations at the end; never edit one that has shipped, since
+The schema version is SQLite's ``PRAGMA user_version`` (on PostgreSQL the table ``courtops_schema``):
+migration *n* (1-based) brings a store from version n-1 to n. Migrations are written in SQLite's SQL
+only; ``courtops.store.dialect`` translates them for PostgreSQL (docs/store.md), so a construct it
+does not know fails the store tests on PostgreSQL rather than needing a second copy here. Append new migrations at the end; never edit one that has shipped, since
 stores in the field (the court's control node, CI artifacts) were built by it.
 """
 

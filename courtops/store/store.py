@@ -1,10 +1,13 @@
-"""The results store: one SQLite file every report reads from.
+"""The results store: one SQLite file (the default) or one PostgreSQL database every report reads from.
 
 Written by the recorder callback while a playbook runs (one transaction per batch), read by
 ``courtops findings`` / ``courtops report``. WAL mode lets readers work during a run, and a
 committed batch survives kill -9 of the writer (the WAL is fsynced at checkpoints; a process
 kill never loses committed pages, only a power cut could lose the last ones with
 synchronous=NORMAL, which is the trade-off SQLite recommends for WAL).
+
+``COURTOPS_STORE=postgresql://…`` puts the same schema and API on PostgreSQL (several controllers,
+AWX): courtops.store.pg speaks to it, courtops.store.dialect translates the SQL (docs/store.md).
 """
 
 from __future__ import annotations
@@ -24,11 +27,14 @@ from typing import Any
 from courtops import REPO_ROOT
 from courtops.court_time import fmt_time
 from courtops.findings import Finding
+from courtops.secrets import mask_text
+from courtops.store import dialect, pg
 from courtops.store.forkguard import unsafe_reason
 from courtops.store.migrations import MIGRATIONS, READABLE_FROM
 from courtops.store.patches import PATCH_COLUMNS, PatchResult, patch_from_row, patch_row
 
-#: Environment variable naming the store file (the callback's `store` option reads it too).
+#: Environment variable naming the store: a file path, ``sqlite:///path`` or ``postgresql://…``
+#: (the callback's `store` option reads it too).
 STORE_ENV = "COURTOPS_STORE"
 DEFAULT_STORE = REPO_ROOT / ".cache" / "courtops.sqlite3"
 
@@ -56,15 +62,41 @@ PATCH_RESULTS_SINCE = 6
 _STEP_NAMES = {"responded_at": "responded", "escalated_at": "escalated", "closed_at": "closed"}
 
 
-def default_path() -> Path:
-    """The store path, found the way the recorder finds it.
+#: What a refused write raises (a CHECK, or the triggers that keep incidents append-only), on either database.
+INTEGRITY_ERRORS: tuple[type[Exception], ...] = (sqlite3.IntegrityError, *pg.integrity_errors())
+#: A connection to either database: sqlite3's, or courtops.store.pg's with the same methods.
+DB = sqlite3.Connection | pg.PgConnection
+
+
+def location(value: str | os.PathLike[str] | None) -> Path | str:
+    """Where a store is: a Path (SQLite) or a ``postgresql://`` DSN (str); None: ``default_path()``."""
+    if value is None:
+        return default_path()
+    text = os.fspath(value)
+    if dialect.is_postgres(text):
+        return text
+    return Path(dialect.sqlite_path(text)).expanduser()
+
+
+def display(where: Path | str) -> str:
+    """A store's location as it may be printed: a DSN's password never is."""
+    return mask_text(str(where)).strip() if isinstance(where, str) else str(where)
+
+
+def exists(where: Path | str) -> bool:
+    """Whether a store may be there without opening it (a PostgreSQL server is asked when opened)."""
+    return isinstance(where, str) or where.exists()
+
+
+def default_path() -> Path | str:
+    """The store (a path, or a ``postgresql://`` DSN), found the way the recorder finds it.
 
     $COURTOPS_STORE, else ``store`` in ansible.cfg's [callback_courtops_recorder] section ($ANSIBLE_CONFIG
     or the repository's; relative to that file, as Ansible resolves paths), else .cache/courtops.sqlite3.
     """
     env = os.environ.get(STORE_ENV)
     if env:
-        return Path(env).expanduser()
+        return location(env)
     cfg_path = Path(os.environ.get("ANSIBLE_CONFIG") or REPO_ROOT / "ansible.cfg")
     cfg = configparser.ConfigParser(interpolation=None)
     try:
@@ -72,19 +104,11 @@ def default_path() -> Path:
     except configparser.Error:
         return DEFAULT_STORE  # ansible-playbook itself reports a broken ansible.cfg
     value = cfg.get("callback_courtops_recorder", "store", fallback="").strip()
+    if dialect.is_postgres(value):
+        return os.path.expandvars(value)
     if value:
         return cfg_path.parent / Path(os.path.expandvars(value)).expanduser()
     return DEFAULT_STORE
-
-
-def _statements(script: str) -> Iterator[str]:
-    """The SQL statements of a migration script, one by one (executescript would commit mid-way)."""
-    pending = ""
-    for line in script.splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            yield pending
-            pending = ""
 
 
 def _json(value: Any) -> str:
@@ -238,7 +262,9 @@ class Drill:
 
 
 class Store:
-    """A connection to one store file. Not shared between threads: open one per thread.
+    """A connection to one store (an SQLite file, or a PostgreSQL database: ``path`` may be a
+    ``postgresql://`` DSN, and ``Store.path`` then shows it with its password masked). Not shared
+    between threads: open one per thread.
 
     ``readonly=True`` is for every command that only reads (runs, report, findings, incident list):
     the file is opened read-only, never migrated, never switched to WAL, and refused unless it is a
@@ -249,30 +275,72 @@ class Store:
     def __init__(
         self, path: str | os.PathLike[str] | None = None, *, create: bool = True, readonly: bool = False
     ) -> None:
-        self.path = Path(path) if path is not None else default_path()
+        where = location(path)
+        #: the store's location as it may be shown: the file, or the DSN with its password masked
+        self.path: Path | str = display(where)
         self.readonly = readonly
         if reason := unsafe_reason():  # a hang here would be silent and forever: fail at once
             raise StoreError(f"{self.path}: not opened: {reason}")
-        if (readonly or not create) and not self.path.exists():
+        self.db: DB
+        if isinstance(where, str):
+            self._open_postgres(where, create=create, readonly=readonly)
+            return
+        self.path = where
+        if (readonly or not create) and not where.exists():
             raise StoreError(f"{self.path}: no results store here (run a playbook with the recorder first)")
         if readonly:
-            self.db = _open_readonly(self.path)
+            self.db = _open_readonly(where)
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            where.parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: we issue BEGIN/COMMIT ourselves (one transaction per batch).
-            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            self.db.row_factory = sqlite3.Row
-            _refuse_foreign(self.db, self.path)  # before WAL: another application's file stays as it is
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db = db = sqlite3.connect(where, isolation_level=None, timeout=30)
+            db.row_factory = sqlite3.Row
+            _refuse_foreign(db, where)  # before WAL: another application's file stays as it is
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA foreign_keys=ON")
             self.migrate()
         except StoreError:
             self.db.close()
             raise
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"{self.path}: cannot open the results store: {exc}") from exc
+
+    def _open_postgres(self, dsn: str, *, create: bool, readonly: bool) -> None:
+        try:
+            self.db = pg.connect(dsn, readonly=readonly, id_tables=dialect.tables_with_id(MIGRATIONS))
+        except ConnectionError as exc:
+            raise StoreError(f"{self.path}: {exc}") from None
+        try:
+            version, tables = self.version, pg.table_names(self.db) - {dialect.VERSION_TABLE}
+            problem = ""
+            if version == 0 and tables:
+                problem = "not a courtops results store (a PostgreSQL database with other tables)"
+            elif version == 0 and (readonly or not create):
+                problem = "no results store here (run a playbook with the recorder first)"
+            elif readonly and not tables >= STORE_TABLES:
+                problem = "not a courtops results store (a database without the courtops tables)"
+            elif readonly and version > len(MIGRATIONS):
+                problem = f"schema version {version} is newer than this courtops ({len(MIGRATIONS)}); upgrade courtops"
+            elif readonly and version < READABLE_FROM:
+                problem = f"schema version {version} is older than this courtops reads ({READABLE_FROM})"
+            if problem:
+                raise StoreError(f"{self.path}: {problem}")
+            if not readonly:
+                self.migrate()
+        except StoreError:
+            self.db.close()
+            raise
+        except pg.errors() as exc:
+            self.db.close()
+            raise StoreError(
+                mask_text(f"{self.path}: cannot open the results store: {exc}").strip()
+            ) from None
+
+    @property
+    def is_postgres(self) -> bool:
+        return isinstance(self.db, pg.PgConnection)
 
     # -- lifecycle -------------------------------------------------------------------------
     def close(self) -> None:
@@ -286,10 +354,16 @@ class Store:
 
     @property
     def version(self) -> int:
+        if isinstance(self.db, pg.PgConnection):
+            return pg.schema_version(self.db)
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self, target: int | None = None) -> None:
-        """Bring the schema to ``target`` (default: the newest), one migration per transaction."""
+        """Bring the schema to ``target`` (default: the newest), one migration per transaction.
+
+        On PostgreSQL each transaction holds the writers' advisory lock (courtops.store.pg): two
+        controllers starting at once migrate one after the other, the second finding nothing to do.
+        """
         if self.readonly:
             raise StoreError(f"{self.path}: opened read-only; only writers migrate the store")
         target = len(MIGRATIONS) if target is None else target
@@ -302,14 +376,19 @@ class Store:
             with self.transaction() as db:
                 # re-read under the write lock: another process opening a new store at the same
                 # moment may have applied this step already (two first runs: "table runs already exists")
-                if int(db.execute("PRAGMA user_version").fetchone()[0]) >= number:
+                if self.version >= number:
                     continue
-                for statement in _statements(MIGRATIONS[number - 1]):
+                if isinstance(db, pg.PgConnection):
+                    for statement in dialect.migration(MIGRATIONS[number - 1]):
+                        db.execute(statement)
+                    pg.set_schema_version(db, number)
+                    continue
+                for statement in dialect.statements(MIGRATIONS[number - 1]):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self) -> Iterator[DB]:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
@@ -403,20 +482,20 @@ class Store:
                     ),
                 )
 
-    def _upsert_host(self, db: sqlite3.Connection, run_id: int, host: HostInfo) -> None:
+    def _upsert_host(self, db: DB, run_id: int, host: HostInfo) -> None:
         # Later, richer information (facts) fills in blanks; an empty value never erases one.
         db.execute(
             "INSERT INTO hosts (run_id, name, address, platform, os_version, asset)"
             " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, name) DO UPDATE SET"
-            " address = CASE WHEN excluded.address != '' THEN excluded.address ELSE address END,"
-            " platform = CASE WHEN excluded.platform != '' THEN excluded.platform ELSE platform END,"
+            " address = CASE WHEN excluded.address != '' THEN excluded.address ELSE hosts.address END,"
+            " platform = CASE WHEN excluded.platform != '' THEN excluded.platform ELSE hosts.platform END,"
             " os_version = CASE WHEN excluded.os_version != '' THEN excluded.os_version"
-            " ELSE os_version END,"
-            " asset = CASE WHEN excluded.asset != '{}' THEN excluded.asset ELSE asset END",
+            " ELSE hosts.os_version END,"
+            " asset = CASE WHEN excluded.asset != '{}' THEN excluded.asset ELSE hosts.asset END",
             (run_id, host.name, host.address, host.platform, host.os_version, _json(host.asset)),
         )
 
-    def _evidence_id(self, db: sqlite3.Connection, evidence: dict[str, Any]) -> int | None:
+    def _evidence_id(self, db: DB, evidence: dict[str, Any]) -> int | None:
         if not evidence:
             return None
         text = _json(evidence)
@@ -425,7 +504,7 @@ class Store:
         return int(db.execute("SELECT id FROM evidence WHERE sha256 = ?", (digest,)).fetchone()[0])
 
     def _insert_findings(
-        self, db: sqlite3.Connection, run_id: int, findings: Iterable[Finding], result_id: int | None
+        self, db: DB, run_id: int, findings: Iterable[Finding], result_id: int | None
     ) -> None:
         cols = ", ".join(_FINDING_COLUMNS)
         marks = ", ".join("?" for _ in _FINDING_COLUMNS)
@@ -437,14 +516,14 @@ class Store:
                 [run_id, result_id, self._evidence_id(db, f.evidence), *row],
             )
 
-    def _insert_metrics(self, db: sqlite3.Connection, run_id: int, metrics: Iterable[Metric]) -> None:
+    def _insert_metrics(self, db: DB, run_id: int, metrics: Iterable[Metric]) -> None:
         db.executemany(
             "INSERT INTO metrics (run_id, host, name, value, text, unit, labels, at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(run_id, m.host, m.name, m.value, m.text, m.unit, _json(m.labels), m.at) for m in metrics],
         )
 
-    def _insert_backups(self, db: sqlite3.Connection, run_id: int | None, backups: Iterable[Backup]) -> None:
+    def _insert_backups(self, db: DB, run_id: int | None, backups: Iterable[Backup]) -> None:
         db.executemany(
             "INSERT INTO backups (run_id, host, path, sha256, size, changed, taken_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -736,7 +815,7 @@ def _check_steps(incident: Incident, changes: dict[str, Any]) -> None:
         recorded[step] = at
 
 
-def _refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
+def _refuse_foreign(db: DB, path: Path) -> None:
     """A writer never turns another application's SQLite database into a courtops store."""
     try:
         # one statement, one snapshot: read apart, another process's first migration could commit in
@@ -803,7 +882,7 @@ def _result_row(run_id: int, r: TaskResult) -> tuple[Any, ...]:
             r.item, r.started_at, r.ended_at, content)  # fmt: skip
 
 
-def _run(row: sqlite3.Row) -> Run:
+def _run(row: Any) -> Run:
     d = dict(row)
     d["extra"] = json.loads(d["extra"])
     d["check_mode"] = bool(d["check_mode"])

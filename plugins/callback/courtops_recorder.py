@@ -27,10 +27,13 @@ requirements:
 options:
   store:
     description: >-
-      SQLite file of the results store. When not set: C(store) of the [callback_courtops_recorder] section
+      The results store: an SQLite file, C(sqlite:///path), or a PostgreSQL DSN C(postgresql://user@host/db)
+      (docs/store.md). When not set: C(store) of the [callback_courtops_recorder] section
       of the repository's ansible.cfg, else C(.cache/courtops.sqlite3) in the repository
-      (courtops.store.default_path, the path every courtops command reads).
-    type: path
+      (courtops.store.default_path, the path every courtops command reads). A relative path is resolved
+      as courtops resolves it (from ansible.cfg's directory, or from the working directory for the
+      environment variable); a str, not a path, so that Ansible leaves a DSN as it is.
+    type: str
     env: [{name: COURTOPS_STORE}]
     ini: [{section: callback_courtops_recorder, key: store}]
   run_kind:
@@ -109,7 +112,18 @@ from courtops.findings import Finding
 from courtops.jobs.context import job_context
 from courtops.runkinds import kind_of_playbook, scope_vars
 from courtops.secrets import SECRET_FIELDS, SecretRule, mask_text, mask_value, rules_for
-from courtops.store import Backup, HostInfo, Metric, RunInfo, Store, TaskResult, default_path
+from courtops.store import (
+    DEFAULT_STORE,
+    Backup,
+    HostInfo,
+    Metric,
+    RunInfo,
+    Store,
+    TaskResult,
+    default_path,
+    dialect,
+    location,
+)
 from courtops.store.current import announce
 from courtops.store.liveness import mark_interrupted, own_process
 from courtops.store_access import RUN_STORE_ENV, RUN_UUID_ENV
@@ -161,10 +175,17 @@ def _carries(data: Any) -> bool:
     return isinstance(items, list) and any(_carries(i) for i in items)
 
 
+def _store_location(raw: str) -> Path | str:
+    """The recorder's store, resolved as every courtops command resolves it (courtops.store.default_path)."""
+    if not raw or not (dialect.is_postgres(raw) or Path(raw).expanduser().is_absolute()):
+        return default_path()
+    return location(raw)
+
+
 class _Writer(threading.Thread):
     """Owns the SQLite connection; commits whatever has queued up every `interval` seconds."""
 
-    def __init__(self, path: Path, info: RunInfo, interval: float, on_error: Any) -> None:
+    def __init__(self, path: Path | str, info: RunInfo, interval: float, on_error: Any) -> None:
         super().__init__(name="courtops-recorder", daemon=True)
         self.path, self.info, self.interval, self.on_error = path, info, interval, on_error
         self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -271,8 +292,11 @@ class CallbackModule(CallbackBase):
 
     def set_options(self, task_keys: Any = None, var_options: Any = None, direct: Any = None) -> None:
         super().set_options(task_keys=task_keys, var_options=var_options, direct=direct)
-        self.store_path = Path(self.get_option("store") or default_path()).expanduser()
-        self.error_file = Path(self.get_option("error_file") or f"{self.store_path}.error").expanduser()
+        self.store_path = _store_location(self.get_option("store") or "")
+        beside = (
+            self.store_path if isinstance(self.store_path, Path) else DEFAULT_STORE.with_name("postgresql")
+        )
+        self.error_file = Path(self.get_option("error_file") or f"{beside}.error").expanduser()
         self.secret_fields = tuple(self.get_option("secret_fields") or ()) or SECRET_FIELDS
         self.record_content = self.get_option("record_content")
         self.interval = float(self.get_option("flush_interval"))

@@ -13,13 +13,14 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from courtops import REPO_ROOT
 from courtops.cli import main
-from courtops.store import Store
+from courtops.store import Store, TaskResult
 
 DATA = REPO_ROOT / "tests" / "data" / "recorder"
 ANSIBLE_PLAYBOOK = Path(sys.executable).parent / "ansible-playbook"
@@ -33,7 +34,7 @@ RECAP = re.compile(
 )
 
 
-def recorder_env(store: Path, **extra: str) -> dict[str, str]:
+def recorder_env(store: Path | str, *, error_file: Path | None = None, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         ANSIBLE_CONFIG=str(REPO_ROOT / "ansible.cfg"),
@@ -41,7 +42,7 @@ def recorder_env(store: Path, **extra: str) -> dict[str, str]:
         ANSIBLE_NOCOLOR="1",
         ANSIBLE_SSH_ARGS="-o ControlMaster=no -o BatchMode=yes",
         COURTOPS_STORE=str(store),
-        COURTOPS_RECORDER_ERROR_FILE=str(store) + ".error",
+        COURTOPS_RECORDER_ERROR_FILE=str(error_file or f"{store}.error"),
     )
     env.update(extra)
     return env
@@ -58,24 +59,25 @@ def run_playbook(store: Path, playbook: str, *args: str, **env: str) -> subproce
     )
 
 
-def expected_recap(store: Path, run_id: int) -> dict[str, tuple[int, ...]]:
-    """Ansible's recap figures, recomputed from the recorded results alone."""
-    db = sqlite3.connect(store)
+def expected_recap(store: Path | str, run_id: int) -> dict[str, tuple[int, ...]]:
+    """Ansible's recap figures, recomputed from the recorded results alone (SQLite or PostgreSQL)."""
+    with Store(store, readonly=True) as st:
+        results = st.task_results(run_id)
     out = {}
-    for (host,) in db.execute("SELECT DISTINCT host FROM task_results WHERE run_id = ?", (run_id,)):
+    for host in {r.host for r in results}:
+        mine = [r for r in results if r.host == host]
 
-        def n(where: str, host: str = host) -> int:
-            sql = f"SELECT COUNT(*) FROM task_results WHERE run_id = ? AND host = ? AND {where}"
-            return int(db.execute(sql, (run_id, host)).fetchone()[0])
+        def n(pred: Callable[[TaskResult], bool], mine: list[TaskResult] = mine) -> int:
+            return sum(1 for r in mine if pred(r))
 
         out[host] = (
-            n("(status IN ('ok', 'changed') OR (status = 'failed' AND ignored))"),  # ok
-            n("changed AND status != 'skipped'"),  # changed
-            n("status = 'unreachable'"),
-            n("status = 'failed' AND NOT ignored"),
-            n("status = 'skipped'"),
+            n(lambda r: r.status in ("ok", "changed") or (r.status == "failed" and r.ignored)),  # ok
+            n(lambda r: r.changed and r.status != "skipped"),  # changed
+            n(lambda r: r.status == "unreachable"),
+            n(lambda r: r.status == "failed" and not r.ignored),
+            n(lambda r: r.status == "skipped"),
             0,  # rescued: no rescue blocks in the test playbook
-            n("status = 'failed' AND ignored"),
+            n(lambda r: r.status == "failed" and r.ignored),
         )
     return out
 
@@ -356,3 +358,40 @@ def test_a_failed_network_commands_output_is_masked_with_its_vendors_rules(
     assert kept in lines, lines  # the line stays, only the value is gone
     assert len(lines) >= 2  # the lines around it are kept too
     assert_secret_absent(tmp_path, PLANTED)
+
+
+def test_two_concurrent_runs_into_postgresql_lose_nothing(tmp_path: Path, pg_server, capsys) -> None:
+    """Two controllers (real ansible-playbook processes) record into one PostgreSQL store at once;
+    each run's results are all there and agree with Ansible's recap, and a report renders from them."""
+    dsn = pg_server.new_database()  # empty: the two recorders' first opens also race to migrate it
+    procs = [
+        subprocess.Popen(
+            [str(ANSIBLE_PLAYBOOK), "-i", "localhost,", str(DATA / "mixed.yml"), "-e", "n_hosts=6"],
+            env=recorder_env(dsn, error_file=tmp_path / f"{n}.error"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for n in range(2)
+    ]
+    outputs = [p.communicate(timeout=600)[0] for p in procs]
+    assert [p.returncode for p in procs] in ([2, 2], [4, 4], [2, 4], [4, 2]), outputs  # pc1 fails, dead down
+    with Store(dsn, readonly=True) as st:
+        runs = st.runs()
+        assert len(runs) == 2 and {r.status for r in runs} == {"failed"}
+        for run in runs:
+            assert run.store_errors == 0
+            assert run.extra["recorder_results"] == len(st.task_results(run.id))
+            assert sorted(f.host for f in st.findings(run.id)) == [f"pc{i}" for i in range(6)]
+            assert len(st.metrics(run.id)) == 12
+        recaps = [{m[0]: tuple(int(x) for x in m[1:]) for m in RECAP.findall(out)} for out in outputs]
+        assert sorted(sorted(expected_recap(dsn, r.id).items()) for r in runs) == sorted(
+            sorted(r.items()) for r in recaps
+        )
+    # the reports read the PostgreSQL store like the SQLite one
+    out = tmp_path / "report"
+    assert (
+        main(["report", "--store", dsn, "--run", str(runs[0].id), "--format", "html", "--out", str(out)]) == 0
+    )
+    html = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.html"))
+    assert "L3-" in html and "pc5" in html

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from courtops import store_access
-from courtops.store import RunInfo, Store
+from courtops.store import RunInfo, Store, StoreError
 from tests.conftest import REPO
 
 FORKED_PLUGIN_DIRS = ("action", "lookup", "filter", "cliconf", "terminal", "connection")
@@ -144,3 +144,27 @@ def test_incidents_sync_in_a_fresh_process_opens_for_the_run_and_dry_run_writes_
         "nvr_disks:HDD3",
         run_id,
     )
+
+
+def test_store_access_on_postgresql_previous_run_and_incidents(pg_server):
+    """The plugins' fresh-process store operations work on a PostgreSQL store as on SQLite."""
+    dsn = pg_server.new_database()  # empty: a lookup or a dry run creates nothing in it
+    assert store_access.call("previous-run", {"store": dsn, "kind": "inspect"}) == {"started_at": None}
+    fault = {"host": "nvr1", "name": "nvr_disks", "labels": {"state": "故障", "item": "HDD3"}}
+    request = {"store": dsn, "metrics": [fault], "systems": {"nvr1": "安防监控"}}
+    dry = store_access.call("incidents-sync", request | {"dry_run": True})
+    assert dry["would_open"] == ["nvr1 nvr_disks"] and dry["opened"] == []
+    with pytest.raises(StoreError, match="no results store here"):
+        Store(dsn, create=False)
+    with Store(dsn) as store:
+        first = store.start_run(RunInfo(uuid="a", kind="inspect", started_at=100.0))
+        store.finish_run(first, "ok")
+        run_id = store.start_run(RunInfo(uuid="b", kind="inspect", started_at=200.0))
+    assert store_access.call("previous-run", {"store": dsn, "kind": "inspect", "run_uuid": "b"}) == {
+        "started_at": 100.0
+    }
+    done = store_access.call("incidents-sync", request | {"run_uuid": "b"})
+    assert len(done["opened"]) == 1 and done["still_open"] == 1
+    with Store(dsn, readonly=True) as store:
+        [incident] = store.incidents(open_only=True)
+    assert (incident.check_name, incident.opened_run_id) == ("nvr_disks:HDD3", run_id)

@@ -4,13 +4,12 @@ in order; a repeat is an error showing the recorded time, in the store and in th
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from courtops.court_time import fmt_minute, fmt_time
-from courtops.store import Incident, IncidentError, Store
+from courtops.store import INTEGRITY_ERRORS, Incident, IncidentError, Store
 from tests.conftest import run_tool
 
 
@@ -77,8 +76,8 @@ def test_unknown_incident_is_a_clear_error(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with Store(tmp_path / "s.sqlite3") as st:
+def store(store_url: str):
+    with Store(store_url) as st:
         yield st
 
 
@@ -110,15 +109,15 @@ def test_database_triggers_keep_incidents_append_only(store: Store, sql: str) ->
     iid = _open(store)
     store.update_incident(iid, responded_at=1100.0)
     store.update_incident(iid, closed_at=1200.0)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(INTEGRITY_ERRORS, match="append-only"):
         store.db.execute(sql, {"id": iid})
 
 
 def test_database_trigger_refuses_steps_out_of_order(store: Store) -> None:
     iid = _open(store)
-    with pytest.raises(sqlite3.IntegrityError, match="never backwards"):
+    with pytest.raises(INTEGRITY_ERRORS, match="never backwards"):
         store.db.execute("UPDATE incidents SET closed_at = 900 WHERE id = ?", (iid,))
-    with pytest.raises(sqlite3.IntegrityError, match="never backwards"):
+    with pytest.raises(INTEGRITY_ERRORS, match="never backwards"):
         store.db.execute("UPDATE incidents SET escalated_at = 1100 WHERE id = ?", (iid,))
 
 

@@ -15,8 +15,8 @@ def reading(host: str, check: str, state: str, item: str = "", remark: str = "")
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "s.sqlite3") as s:
+def store(store_url):
+    with Store(store_url) as s:
         yield s
 
 
@@ -53,8 +53,8 @@ def test_warning_is_not_an_incident(store):
     assert sync(store, [reading("prn1", "printer_supplies", "告警", "Black")]).opened == []
 
 
-def test_manual_incident_is_never_closed_by_an_inspection(store, tmp_path):
-    path = str(tmp_path / "s.sqlite3")
+def test_manual_incident_is_never_closed_by_an_inspection(store, store_url):
+    path = store_url
     proc = run_tool("courtops", "incident", "--store", path, "open", "--device", "main-ct01-av-host",
                     "--system", "智慧庭审", "--message", "第一审判庭无声音（电话报修）")  # fmt: skip
     assert proc.returncode == 0, proc.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -10,14 +9,14 @@ from openpyxl import load_workbook
 
 from courtops.cli import UserError
 from courtops.commands.parts import price_fen
-from courtops.store import Incident, Store
+from courtops.store import INTEGRITY_ERRORS, Incident, Store
 from courtops.store.emergency_stock import movements, replacements
 from tests.unit.emergencykit import at, cli, write_spares
 
 
 @pytest.fixture
-def setup(tmp_path: Path) -> tuple[str, str, int]:
-    store = str(tmp_path / "s.sqlite3")
+def setup(tmp_path: Path, store_url: str) -> tuple[str, str, int]:
+    store = store_url
     with Store(store) as st:
         inc = st.open_incident(Incident(device="main-sw-01", check_name="manual:1", opened_at=at(11, 1)))
     return store, str(write_spares(tmp_path / "spares.csv")), inc
@@ -56,7 +55,7 @@ def test_record_approve_list_and_quote(
     with Store(store) as st:
         rows = replacements(st)
         taken = movements(st)
-        with pytest.raises(sqlite3.IntegrityError, match="recorded once"):
+        with pytest.raises(INTEGRITY_ERRORS, match="recorded once"):
             st.db.execute("UPDATE part_replacements SET unit_price_fen = 1 WHERE id = ?", (second,))
     assert [(r.part, r.quantity, r.unit_price_fen, r.supplied_by, r.spare_id) for r in rows] == [
         ("Huawei S5735-L48T4X", 1, 468000, "vendor", "SW-1"),

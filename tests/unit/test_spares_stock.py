@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from openpyxl import load_workbook
 from courtops.emergency.stock import stock
 from courtops.ledger.spares import read_spares
 from courtops.report import REPORTS, inspection_spares, write_report
-from courtops.store import HostInfo, Incident, Metric, RunInfo, Store
+from courtops.store import INTEGRITY_ERRORS, HostInfo, Incident, Metric, RunInfo, Store
 from courtops.store.emergency_stock import Count, SpareMovement, StockError, add_movement, movements
 from tests.unit.emergencykit import at, cli, write_spares
 
@@ -39,17 +38,17 @@ def test_stock_counts_movements_from_the_stocktake_day_until_the_time_asked(tmp_
     assert now["HDD-1"].current == 4 and not now["HDD-1"].below_minimum  # at the minimum is not below it
 
 
-def test_a_take_names_incident_and_device_and_movements_are_never_changed(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.sqlite3") as st:
+def test_a_take_names_incident_and_device_and_movements_are_never_changed(store_url: str) -> None:
+    with Store(store_url) as st:
         with pytest.raises(StockError, match="names the incident"):
             add_movement(st, SpareMovement("SW-1", -1, device="d"))
         with pytest.raises(StockError, match="no incident 99"):
             add_movement(st, SpareMovement("SW-1", -1, incident_id=99, device="d"))
         assert movements(st) == []
         add_movement(st, SpareMovement("SW-1", 3))
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(INTEGRITY_ERRORS, match="append-only"):
             st.db.execute("UPDATE spare_movements SET delta = 30")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(INTEGRITY_ERRORS, match="append-only"):
             st.db.execute("DELETE FROM spare_movements")
         assert [m.delta for m in movements(st)] == [3]
 

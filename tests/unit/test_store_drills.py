@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from courtops.store import Drill, Store
+from courtops.store import INTEGRITY_ERRORS, Drill, Store
 
 
 def _drill(start: float, **kw: object) -> Drill:
@@ -15,8 +15,8 @@ def _drill(start: float, **kw: object) -> Drill:
     return Drill(**(base | kw))  # type: ignore[arg-type]
 
 
-def test_drills_come_back_unchanged_and_by_period(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.sqlite3") as st:
+def test_drills_come_back_unchanged_and_by_period(store_url: str) -> None:
+    with Store(store_url) as st:
         first = _drill(1000.0, scenario="data_loss", target="lab-ios-1", source="rev abc123", recovery_s=42.5)
         st.add_drill(first)
         st.add_drill(
@@ -43,8 +43,8 @@ def test_a_bad_drill_is_refused_and_nothing_is_written(
         assert st.drills() == []
 
 
-def test_the_database_itself_refuses_an_unknown_result(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.sqlite3") as st, pytest.raises(sqlite3.IntegrityError):
+def test_the_database_itself_refuses_an_unknown_result(store_url: str) -> None:
+    with Store(store_url) as st, pytest.raises(INTEGRITY_ERRORS):
         st.db.execute(
             "INSERT INTO drills (kind, started_at, ended_at, result) VALUES ('manual', 1, 2, 'maybe')"
         )
