@@ -15,6 +15,9 @@ description:
     C(playbooks/audit.yml) (C(dengbao_linux), C(dengbao_windows), C(dengbao_network)), judges it with
     the control catalogue (C(controls/*.yml)) and the host's C(dengbao_*) thresholds, and returns one
     finding per host and 测评项.
+  - L3-CES1-21 of a Linux or Windows host with patch records is judged from those records (the data of
+    the 补丁合规报告), read-only from the results store through C(courtops.store_access)
+    (C(courtops/patch_audit.py), docs/patching.md); without a record it stays as the host's evidence gives.
   - Writes C(<output_dir>/<UTC timestamp>/findings.json) and points C(<output_dir>/latest) at it.
   - An unreachable host or failed collection gives 待人工 findings with the reason, never 符合.
 version_added: "0.1.0"

@@ -241,6 +241,21 @@ class Window:
             return local.isoweekday() in self.days
         return t < self.end and (local - dt.timedelta(days=1)).isoweekday() in self.days
 
+    def describe(self) -> str:
+        """As the court reads it: 周一至周五 12:00–13:30 (北京时间), 次日 for one past midnight."""
+        days = sorted(self.days)
+        if days == list(range(1, 8)):
+            shown = "每天"
+        elif len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
+            shown = f"{WEEKDAYS[days[0]]}至{WEEKDAYS[days[-1]]}"
+        else:
+            shown = "、".join(WEEKDAYS[d] for d in days)
+        overnight = "次日" if self.end <= self.start else ""
+        return f"{shown} {self.start:%H:%M}–{overnight}{self.end:%H:%M}"
+
+
+WEEKDAYS = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
+
 
 def parse_windows(raw: Any, where: str) -> list[Window]:
     """`[{days: [1,2,3,4,5], start: "12:00", end: "13:30"}, …]` (CST) → windows; errors name `where`."""

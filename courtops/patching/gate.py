@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from courtops.court_time import fmt_minute
-from courtops.patching.calendar import COURTROOM_PREFIX, Session, Window, blocking, in_window
+from courtops.patching.calendar import COURTROOM_PREFIX, CST, Session, Window, blocking, in_window
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,13 @@ def decide(
     session = blocking(sessions, courtrooms_of(groups), now, policy.margin, policy.duration)
     if session is not None:
         return Decision(False, "skipped", f"庭审排期：{session.describe()}，下次运行时补装", session)
-    if not in_window(windows.get(zone, ()), now):
-        return Decision(False, "skipped", f"不在{zone}区维护窗口内（{now:%H:%M} 北京时间），下次运行时补装")
+    zone_windows = windows.get(zone, ())
+    if not in_window(zone_windows, now):
+        named = "；".join(w.describe() for w in zone_windows)
+        return Decision(
+            False, "skipped",
+            f"不在{zone}区维护窗口内（窗口：{named}；现在 {now.astimezone(CST):%H:%M} 北京时间），下次运行时补装",
+        )  # fmt: skip
     if check_backup and policy.backup_max_age is not None:
         if backup_taken_at is None:
             return Decision(False, "failed", "预检未通过：结果库中没有该主机的配置备份")

@@ -118,6 +118,7 @@ OPERATIONS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "drill-add": drill_add,
     "patch-backups": patch_ops.latest_backups,
     "patch-record": patch_ops.record,
+    "patch-states": patch_ops.host_states,
 }
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
@@ -22,9 +23,10 @@ from typing import Any
 
 from ansible.plugins.action import ActionBase
 
-from courtops import catalogue, evaluator
+from courtops import catalogue, evaluator, patch_audit, store_access
 from courtops import exceptions as exceptions_mod
 from courtops.exportdir import ExportDirError, make_run_dir, point_latest, run_dir_name
+from courtops.findings import Finding
 from courtops.secrets import clip, rules_for
 
 
@@ -56,6 +58,21 @@ def _evidence(hv: dict[str, Any], platform: str) -> Any:
     if not commands:
         return {"failed": True, "msg": "；".join(errors)}
     return {"commands": commands, "errors": errors}
+
+
+def _patch_records(hosts: list[str]) -> tuple[dict[str, patch_audit.HostPatchRecords | None], str]:
+    """Each host's patch records from the results store (read-only, in a fresh process), and why
+    none could be read ("" when they could): the audit then judges L3-CES1-21 as without records."""
+    if not hosts:
+        return {}, ""
+    try:
+        answer = store_access.call(patch_audit.STORE_OPERATION, store_access.run_context() | {"hosts": hosts})
+        return {
+            h: patch_audit.HostPatchRecords.from_json(data) if data else None
+            for h, data in (answer.get("hosts") or {}).items()
+        }, ""
+    except (store_access.StoreAccessError, ValueError, KeyError, TypeError) as exc:
+        return {}, f"补丁记录无法读取（{clip(str(exc), 200, [])}）"
 
 
 class ActionModule(ActionBase):
@@ -90,13 +107,33 @@ class ActionModule(ActionBase):
             }
         except exceptions_mod.ExceptionError as exc:
             return {**result, "failed": True, "msg": str(exc)}
-        findings = []
+        judged: dict[str, list[Finding]] = {}
+        host_thresholds: dict[str, dict[str, Any]] = {}
         for host in hosts:
             hv = hostvars.get(host, {})
             platform = str(hv.get("dengbao_platform", hv.get("asset_platform", ""))).strip()
-            thresholds = {k: hv[k] for k in cat.thresholds if k in hv}
-            judged = evaluator.evaluate_host(cat, host, platform, _evidence(hv, platform), thresholds)
-            findings += exceptions_mod.apply(judged, excepted[host])
+            host_thresholds[host] = {k: hv[k] for k in cat.thresholds if k in hv}
+            judged[host] = evaluator.evaluate_host(
+                cat, host, platform, _evidence(hv, platform), host_thresholds[host]
+            )
+        # L3-CES1-21 from the patch records, the data of the patch-compliance report (courtops.patch_audit)
+        patched = [h for h in hosts if any(f.platform in patch_audit.PATCHED_PLATFORMS for f in judged[h])]
+        records, unreadable = _patch_records(patched)
+        now = time.time()
+        findings = []
+        for host in hosts:
+            from_records = [
+                patch_audit.judge(
+                    f,
+                    records.get(host),
+                    cat,
+                    host_thresholds[host],
+                    now,
+                    no_record_reason=unreadable or patch_audit.NO_RECORD,
+                )
+                for f in judged[host]
+            ]
+            findings += exceptions_mod.apply(from_records, excepted[host])
         counts = Counter(f.verdict for f in findings)
         summary = dict(counts) | {"高风险候选": sum(f.high_risk for f in findings)}
         out_dir = Path(args["output_dir"])

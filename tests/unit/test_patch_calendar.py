@@ -200,3 +200,17 @@ def test_gate_skips_outside_the_zone_window():
     windows = {"courtroom": calendar.parse_windows([{"start": "12:00", "end": "13:00"}], "w")}
     d = decide(windows=windows)
     assert not d.go and d.result == "skipped" and "维护窗口" in d.reason
+    assert "窗口：每天 12:00–13:00" in d.reason  # the window that kept the host untouched, named
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        ({"days": [1, 2, 3, 4, 5], "start": "12:00", "end": "13:30"}, "周一至周五 12:00–13:30"),
+        ({"days": [6, 7], "start": "22:00", "end": "06:00"}, "周六、周日 22:00–次日06:00"),
+        ({"days": [1, 3, 5], "start": "02:00", "end": "04:00"}, "周一、周三、周五 02:00–04:00"),
+    ],
+)
+def test_a_window_is_described_as_the_court_reads_it(raw, shown):
+    [window] = calendar.parse_windows([raw], "w")
+    assert window.describe() == shown
