@@ -89,7 +89,7 @@ def _size() -> tuple[int, int, int]:
 
 
 @pytest.fixture(scope="session")
-def lab() -> Iterator[Lab]:
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     if os.geteuid() != 0:
         pytest.fail("lab tests need root (they build network namespaces and containers): run pytest as root")
     cfg = LabConfig.from_env()
@@ -103,6 +103,9 @@ def lab() -> Iterator[Lab]:
         "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
         "ANSIBLE_CALLBACKS_ENABLED": "ansible.posix.json",
         "ANSIBLE_DEPRECATION_WARNINGS": "0",
+        # the session's own results store: never the worktree's default one, whose records (a demo's
+        # patch runs, say) would change what the audit judges from the store (L3-CES1-21)
+        "COURTOPS_STORE": str(tmp_path_factory.mktemp("lab-store") / "courtops.sqlite3"),
     })  # fmt: skip
     handle = Lab(cfg, LabPlan.build(cfg, *size), cfg.inventory_dir / "hosts.yml", not before["up"], env)
     yield handle
