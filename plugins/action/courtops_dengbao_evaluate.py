@@ -24,6 +24,7 @@ from ansible.plugins.action import ActionBase
 
 from courtops import catalogue, evaluator
 from courtops import exceptions as exceptions_mod
+from courtops.audit_platform import audit_platform
 from courtops.exportdir import ExportDirError, make_run_dir, point_latest, run_dir_name
 from courtops.secrets import clip, rules_for
 
@@ -58,6 +59,15 @@ def _evidence(hv: dict[str, Any], platform: str) -> Any:
     return {"commands": commands, "errors": errors}
 
 
+# what the collecting plays of audit.yml register: a host with none of them was not audited in this run
+REGISTERED = ("dengbao_linux", "dengbao_windows", "dengbao_network")
+
+
+def _audited(hostvars: Any, hosts: list[str]) -> list[str]:
+    """The given hosts that a collecting play registered a result for (in the given order)."""
+    return [h for h in hosts if any(key in hostvars.get(h, {}) for key in REGISTERED)]
+
+
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _requires_connection = False
@@ -72,7 +82,8 @@ class ActionModule(ActionBase):
                 "output_dir": {"type": "path", "required": True},
             }
         )
-        hosts = args["hosts"]
+        hostvars = task_vars.get("hostvars", {})
+        hosts = _audited(hostvars, args["hosts"])
         if not hosts:  # a mistyped -e target= matches nothing: that is no audit, and no empty export
             return {
                 **result,
@@ -81,7 +92,6 @@ class ActionModule(ActionBase):
                 "未写入导出，latest 未变动。请检查 -e target= 的拼写。",
             }
         cat = catalogue.default()
-        hostvars = task_vars.get("hostvars", {})
         # approved exceptions (dengbao_exceptions) of every host, validated before anything is judged
         try:
             excepted = {
@@ -93,7 +103,7 @@ class ActionModule(ActionBase):
         findings = []
         for host in hosts:
             hv = hostvars.get(host, {})
-            platform = str(hv.get("dengbao_platform", hv.get("asset_platform", ""))).strip()
+            platform = audit_platform(hv)
             thresholds = {k: hv[k] for k in cat.thresholds if k in hv}
             judged = evaluator.evaluate_host(cat, host, platform, _evidence(hv, platform), thresholds)
             findings += exceptions_mod.apply(judged, excepted[host])
