@@ -61,4 +61,4 @@ def test_evaluation_judges_only_hosts_a_collecting_play_registered() -> None:
         "win": {"dengbao_windows": {"unreachable": True}},
         "printer": {"asset_platform": "snmp_device"},
     }
-    assert module._audited(hostvars, ["printer", "sw", "srv", "win", "absent"]) == ["sw", "srv", "win"]
+    assert list(module._audited(hostvars, ["printer", "sw", "srv", "win", "absent"])) == ["sw", "srv", "win"]
