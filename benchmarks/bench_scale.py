@@ -182,7 +182,8 @@ def main(argv: list[str]) -> int:
         parser.error("give one or more sizes, or --running")
 
     from courtops.lab import lab
-    from courtops.lab.config import LabConfig
+    from courtops.lab.config import LabConfig, LabConfigError
+    from courtops.lab.lab import LabError
 
     cfg = LabConfig.from_env()
     network = lab.DEFAULT_NETWORK if args.network is None else args.network
@@ -205,7 +206,12 @@ def main(argv: list[str]) -> int:
                 if status["up"] and status["size"] != [size, network, snmp]:
                     lab.down(cfg)
                 started = time.monotonic()
-                lab.up(cfg, size, network, snmp)
+                try:
+                    lab.up(cfg, size, network, snmp)
+                except (LabError, LabConfigError) as exc:  # e.g. more hosts than a lab's subnet holds
+                    print(f"lab {cfg.lab_id} cannot be brought to {size} Linux hosts: {exc}", file=sys.stderr)
+                    rows.append(f"| {size} | lab up failed: {str(exc)[:100]} | | | | | | | | | |")
+                    continue
                 print(
                     f"lab {cfg.lab_id} up with {size} Linux, {network} network, {snmp} SNMP: {time.monotonic() - started:.0f} s",
                     flush=True,
