@@ -24,7 +24,10 @@ version_added: "0.1.0"
 author: courtops
 options:
   hosts:
-    description: The audited hosts (those that have C(dengbao_platform) set by the collecting play).
+    description:
+      - The candidate hosts, e.g. C(groups['all']); those a collecting play of C(playbooks/audit.yml)
+        registered a result for (C(dengbao_linux), C(dengbao_windows) or C(dengbao_network)) are judged.
+      - Each host's platform is resolved on the controller (C(courtops/audit_platform.py)).
     type: list
     elements: str
     required: true
@@ -41,8 +44,7 @@ attributes:
 EXAMPLES = r"""
 - name: Evaluate every audited host and write the findings export
   courtops_dengbao_evaluate:
-    hosts: "{{ groups['all'] | map('extract', hostvars) | selectattr('dengbao_platform', 'defined')
-               | map(attribute='inventory_hostname') | list }}"
+    hosts: "{{ groups['all'] }}"
     output_dir: "{{ playbook_dir }}/../reports/audit"
   register: dengbao_result
 """

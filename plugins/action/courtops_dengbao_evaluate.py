@@ -25,6 +25,7 @@ from ansible.plugins.action import ActionBase
 
 from courtops import catalogue, evaluator, patch_audit, store_access
 from courtops import exceptions as exceptions_mod
+from courtops.audit_platform import audit_platform
 from courtops.exportdir import ExportDirError, make_run_dir, point_latest, run_dir_name
 from courtops.findings import Finding
 from courtops.secrets import clip, rules_for
@@ -60,6 +61,19 @@ def _evidence(hv: dict[str, Any], platform: str) -> Any:
     return {"commands": commands, "errors": errors}
 
 
+# what the collecting plays of audit.yml register: a host with none of them was not audited in this run
+REGISTERED = ("dengbao_linux", "dengbao_windows", "dengbao_network")
+
+
+def _audited(hostvars: Any, hosts: list[str]) -> dict[str, Any]:
+    """The given hosts that a collecting play registered a result for (in the given order), each with
+    its variables. Each host's variables are built once: ``hostvars.get`` merges the host's whole
+    variable set every time it is called (ansible's VariableManager.get_vars), which dominated this
+    task at 100+ hosts when it was called per host for the exceptions, again for the judgement."""
+    views = ((h, hostvars.get(h, {})) for h in hosts)
+    return {h: hv for h, hv in views if any(key in hv for key in REGISTERED)}
+
+
 def _patch_records(hosts: list[str]) -> tuple[dict[str, patch_audit.HostPatchRecords | None], str]:
     """Each host's patch records from the results store (read-only, in a fresh process), and why
     none could be read ("" when they could): the audit then judges L3-CES1-21 as without records."""
@@ -89,7 +103,9 @@ class ActionModule(ActionBase):
                 "output_dir": {"type": "path", "required": True},
             }
         )
-        hosts = args["hosts"]
+        hostvars = task_vars.get("hostvars", {})
+        audited = _audited(hostvars, args["hosts"])
+        hosts = list(audited)
         if not hosts:  # a mistyped -e target= matches nothing: that is no audit, and no empty export
             return {
                 **result,
@@ -98,20 +114,19 @@ class ActionModule(ActionBase):
                 "未写入导出，latest 未变动。请检查 -e target= 的拼写。",
             }
         cat = catalogue.default()
-        hostvars = task_vars.get("hostvars", {})
         # approved exceptions (dengbao_exceptions) of every host, validated before anything is judged
         try:
             excepted = {
-                host: exceptions_mod.active(hostvars.get(host, {}).get(exceptions_mod.VARIABLE), where=host)
-                for host in hosts
+                host: exceptions_mod.active(hv.get(exceptions_mod.VARIABLE), where=host)
+                for host, hv in audited.items()
             }
         except exceptions_mod.ExceptionError as exc:
             return {**result, "failed": True, "msg": str(exc)}
+        findings = []
         judged: dict[str, list[Finding]] = {}
         host_thresholds: dict[str, dict[str, Any]] = {}
-        for host in hosts:
-            hv = hostvars.get(host, {})
-            platform = str(hv.get("dengbao_platform", hv.get("asset_platform", ""))).strip()
+        for host, hv in audited.items():
+            platform = audit_platform(hv)
             host_thresholds[host] = {k: hv[k] for k in cat.thresholds if k in hv}
             judged[host] = evaluator.evaluate_host(
                 cat, host, platform, _evidence(hv, platform), host_thresholds[host]
@@ -120,7 +135,6 @@ class ActionModule(ActionBase):
         patched = [h for h in hosts if any(f.platform in patch_audit.PATCHED_PLATFORMS for f in judged[h])]
         records, unreadable = _patch_records(patched)
         now = time.time()
-        findings = []
         for host in hosts:
             from_records = [
                 patch_audit.judge(
