@@ -21,8 +21,9 @@ description:
     the restored configuration files. A package no source offers at that version is reported in
     C(unavailable) with the reason, never silently skipped. Packages the host has and the backup does not
     are left alone and counted.
-  - Then C(systemctl daemon-reload), every enabled service, socket, timer or path unit that is not active
-    is started (oneshot services excepted: they ran at boot and exited, on the original too), and sshd is reloaded (a reload keeps open sessions) when the restore changed C(/etc/ssh).
+  - "Then C(systemctl daemon-reload), every enabled service, socket, timer or path unit that is not active
+    is started (oneshot services excepted: they ran at boot and exited, on the original too), and sshd
+    is reloaded (a reload keeps open sessions) when the restore changed C(/etc/ssh)."
 version_added: "0.2.0"
 author: courtops
 options:

@@ -37,6 +37,22 @@ options:
     required: true
 """
 
+EXAMPLES = r"""
+- name: Read the original and the restored host with the audit's collector
+  courtops_linux_collect:
+  become: true
+  delegate_to: "{{ item }}"
+  loop: ["{{ host }}", "{{ inventory_hostname }}"]
+  register: restore_audit
+
+- name: The restored host's services and 等保 verdicts must equal the original's
+  courtops_restore_compare:
+    source: "{{ host }}"
+    target: "{{ inventory_hostname }}"
+    source_evidence: "{{ restore_audit.results[0] }}"
+    target_evidence: "{{ restore_audit.results[1] }}"
+"""
+
 RETURN = r"""
 equal:
   description: Whether services and verdicts are equal.
