@@ -1,7 +1,7 @@
 """playbooks/harden.yml against the lab (lab id from COURTOPS_LAB_ID): preview, harden, audit, never harm.
 
-One module-scoped sequence of runs on one host of each Linux profile that has deviations (drifted,
-baseline, rpm_layout), plus one baseline host for a single-tag run and one drifted host for a
+One module-scoped sequence of five playbook runs on one host of each Linux profile that has deviations
+(drifted, baseline, rpm_layout), plus one baseline host for a single-tag run and one drifted host for a
 deliberately broken PAM line; every host is rolled back at the end (the rollback is tested too) so
 the other lab tests see the seeded states again:
 
@@ -10,9 +10,13 @@ the other lab tests see the seeded states again:
    不符合/部分符合 items to 符合 except the documented limits; the approved exception is skipped and
    shown as 已批准例外; an expired one is ignored; a fresh ping, sudo and a password login work;
 3. the same run again: changed=0;
-4. ``--tags L3-CES1-33`` on another host: only that control's tasks change anything;
-5. a broken PAM account line: the fresh-login check fails, the host's files are restored, it stays reachable;
-6. ``--tags rollback``: every file under /etc is back as before the runs.
+4. one run ``--tags L3-CES1-02`` on two more hosts: on one only that control's tasks change anything;
+   the other gets a broken PAM account line that refuses every new session and sudo — the host
+   reverts itself (the on-host revert armed before the change, a short ``harden_linux_revert_after_s``
+   here), the play waits for a fresh login to work again and fails the host, its files as before;
+5. ``--tags rollback``: every file under /etc is back as before the runs.
+
+The audits run once (before and after in run 2) and their exports are read by several tests.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -36,6 +41,8 @@ PLAYBOOK = REPO / "playbooks" / "harden.yml"
 #: a change id of this session's own: backups are kept per change id (the first backup wins)
 CHANGE = f"CHG-LABTEST-{uuid.uuid4().hex[:8]}"
 CLERK, CLERK_PW = "clerk01", "Court#2026-clerk"
+#: the broken host's on-host revert fires this many seconds after its backup (the default is 900)
+REVERT_AFTER_S = 45
 #: items harden_linux does not remediate, or the lab cannot show (docs/hardening.md, role README)
 NOT_REMEDIATED = {
     "L3-CES1-11": "Debian 无 SELinux",
@@ -69,7 +76,10 @@ def run(
     env = dict(lab.env, ANSIBLE_CALLBACKS_ENABLED="ansible.posix.json,courtops_change_preview")
     cmd = [str(BIN / "ansible-playbook"), "-i", str(lab.inventory), str(PLAYBOOK), "-e", f"target={target}"]
     cmd += ["-e", f"harden_output_dir={out}", "-e", "harden_serial=100%", *extra]
+    started = time.monotonic()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, check=False)
+    # shown with -s / -rP: where the CI time goes
+    print(f"harden run {out.name}: {time.monotonic() - started:.0f} s")
     (out / "ansible-playbook.json").write_text(proc.stdout, encoding="utf-8")  # kept for a failing test
     try:
         stats = json.loads(proc.stdout)["stats"]
@@ -99,6 +109,15 @@ def rows(out: Path) -> set[tuple[str, str, str, str]]:
 PAM_DIRS = ("etc/pam.d", "etc/security")
 
 
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under root (relative path → content; a symlink → its target)."""
+    return {
+        str(p.relative_to(root)): (str(p.readlink()).encode() if p.is_symlink() else p.read_bytes())
+        for p in sorted(root.rglob("*"))
+        if p.is_symlink() or p.is_file()
+    }
+
+
 def host_root(lab: Lab, host: str) -> Path:
     """The container's root directory on the controller (courtops/lab/hosts.py)."""
     return lab.cfg.hosts_dir / host / "root"
@@ -113,7 +132,6 @@ def harden(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Any:
     main = [hosts_of(lab, p)[0] for p in ("drifted", "baseline", "rpm_layout")]
     tagged, broken = hosts_of(lab, "baseline")[1], hosts_of(lab, "drifted")[1]
     everyone = [*main, tagged, broken]
-    restorable = [*main, tagged]  # the broken host is restored by its own rescue (tested on its own)
     # a normal user with a password (the password login after hardening); removed at the end
     lab.ansible(":".join(main), "ansible.builtin.shell",
                 f"id {CLERK} || useradd -m -s /bin/bash {CLERK};"  # the hash is set directly: no PAM quality check
@@ -139,40 +157,37 @@ def harden(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Any:
         state["again"] = run(
             lab, tmp_path_factory.mktemp("again"), ":".join(main), "--skip-tags", "harden_audit", *common
         )
-        out = tmp_path_factory.mktemp("tag")
-        state["tag"] = run(
-            lab,
-            out,
-            tagged,
-            "--tags",
-            "L3-CES1-33",
-            "--skip-tags",
-            "harden_audit",
-            "-e",
-            f"change_id={CHANGE}",
-        )
-        state["tag_rows"] = rows(out)
-        state["broken_before"] = etc(lab, [broken])
         # the PAM files are also saved from the controller side (the container's root is a directory here):
-        # a PAM line that blocks logins leaves no SSH way back (the known defect tested below), and the
-        # other lab tests need this host as seeded
+        # should the on-host revert ever fail, the other lab tests still get this host as seeded
         saved = tmp_path_factory.mktemp("broken-pam")
         for sub in PAM_DIRS:
             shutil.copytree(host_root(lab, broken) / sub, saved / sub, symlinks=True)
         state["broken_saved"] = saved
-        state["broken_run"] = run(lab, tmp_path_factory.mktemp("broken"), broken, "--tags", "L3-CES1-02",
-                                  "--skip-tags", "harden_audit", "-e", f"change_id={CHANGE}",
-                                  "-e", "harden_linux_faillock_account_line='account required pam_courtops_missing.so'")  # fmt: skip
-        state["broken_after"] = etc(lab, [broken])
+        # one run for the single-tag case and the broken PAM line: the broken line goes to one host only
+        # (extra vars are templated per host), and the tagged host finishes although the other fails
+        bad_line = "account required pam_courtops_missing.so"
+
+        def only_broken(value: object, default: object) -> str:
+            return f"{{{{ {value!r} if inventory_hostname == {broken!r} else {default!r} }}}}"
+
+        line = only_broken(bad_line, "account required pam_faillock.so")
+        out = tmp_path_factory.mktemp("tag")
+        state["tag"] = run(lab, out, f"{tagged}:{broken}", "--tags", "L3-CES1-02", "--skip-tags", "harden_audit",
+                           "-e", f"change_id={CHANGE}", "-e", "harden_max_fail_percentage=100",
+                           "-e", json.dumps({"harden_linux_faillock_account_line": line,
+                                             "harden_linux_revert_after_s": only_broken(REVERT_AFTER_S, 900)}))  # fmt: skip
+        state["tag_rows"] = rows(out)
     finally:
+        # every host back to its seeded state (the other lab tests expect it), tested below; the broken
+        # host was restored by itself (tested), this run finds nothing left to restore there
+        state["rollback"] = run(lab, tmp_path_factory.mktemp("rollback"), ":".join(everyone),
+                                "--tags", "rollback", "--skip-tags", "harden_audit", "-e", f"change_id={CHANGE}")  # fmt: skip
+        state["restored"] = etc(lab, everyone)
         if "broken_saved" in state:
+            state["broken_pam_now"] = {sub: tree(host_root(lab, broken) / sub) for sub in PAM_DIRS}
             for sub in PAM_DIRS:
                 shutil.rmtree(host_root(lab, broken) / sub)
                 shutil.copytree(state["broken_saved"] / sub, host_root(lab, broken) / sub, symlinks=True)
-        # every host back to its seeded state (the other lab tests expect it), tested below
-        state["rollback"] = run(lab, tmp_path_factory.mktemp("rollback"), ":".join(restorable),
-                                "--tags", "rollback", "--skip-tags", "harden_audit", "-e", f"change_id={CHANGE}")  # fmt: skip
-        state["restored"] = etc(lab, restorable)
     yield state
     lab.ansible(":".join(main), "ansible.builtin.shell", f"userdel -r {CLERK} 2>/dev/null; true", become=True)
 
@@ -243,22 +258,41 @@ def test_management_and_user_access_hold_after_hardening(lab: Lab, harden: Any) 
 
 
 def test_one_tag_applies_one_control_only(harden: Any) -> None:
-    proc, _ = harden["tag"]
-    assert proc.returncode == 0, proc.stdout[-3000:]
-    assert harden["tag_rows"] and {r[1] for r in harden["tag_rows"]} == {"L3-CES1-33"}
+    proc, stats = harden["tag"]
+    tagged = harden["tagged"]
+    assert stats[tagged]["failures"] == 0 and stats[tagged]["unreachable"] == 0, proc.stdout[-3000:]
+    mine = {r for r in harden["tag_rows"] if r[0] == tagged}
+    assert mine and {r[1] for r in mine} == {"L3-CES1-02"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known defect: after the broken PAM account line Ansible's next task opened a new SSH "
-    "connection that PAM refused (host unreachable), so the rescue could not run (docs/hardening.md)",
-)
+def _task_results(proc: subprocess.CompletedProcess[str], host: str, name_part: str) -> list[dict[str, Any]]:
+    data = json.loads(proc.stdout)
+    return [
+        task["hosts"][host]
+        for play in data["plays"]
+        for task in play["tasks"]
+        if name_part in task["task"]["name"] and host in task["hosts"]
+    ]
+
+
 def test_a_broken_pam_line_is_rolled_back_and_the_host_stays_reachable(lab: Lab, harden: Any) -> None:
-    proc, stats = harden["broken_run"]
+    proc, stats = harden["tag"]
     host = harden["broken"]
     assert proc.returncode != 0 and stats[host]["failures"] == 1 and stats[host]["rescued"] == 1
-    assert "fresh SSH session" in proc.stdout or "courtops-fresh-login-ok" in proc.stdout
-    assert harden["broken_after"] == harden["broken_before"]
+    # the broken line refused sudo over the open connection (the control's next task failed) and every fresh
+    # login; nobody could restore the host but itself: its armed revert fired, and the play says so
+    failed = _task_results(proc, host, "Fail the host after the rollback")
+    assert failed and "已按计划自行回滚" in failed[0]["msg"] and "L3-CES1-02 |" in failed[0]["msg"], failed
+    disarm = _task_results(proc, host, "Disarm the on-host revert")
+    assert disarm and disarm[0]["stdout"].startswith("REVERTED"), disarm
+    # the play waited for a fresh login to work again — unless the revert had already fired by then
+    probe = _task_results(proc, host, "Check whether the open connection still runs sudo")
+    waited = _task_results(proc, host, "Wait until a fresh SSH session logs in again")
+    assert probe and waited, (probe, waited)
+    if probe[0].get("rc") != 0:
+        assert waited[0].get("attempts", 1) > 1 and "courtops-fresh-login-ok" in waited[0]["stdout"], waited
+    assert harden["restored"][host] == harden["seeded"][host]
+    assert harden["broken_pam_now"] == {sub: tree(harden["broken_saved"] / sub) for sub in PAM_DIRS}
     assert lab.ansible(host, "ansible.builtin.ping")[host].get("ping") == "pong"
 
 
@@ -267,15 +301,11 @@ def test_rollback_restores_every_file(harden: Any) -> None:
     assert proc.returncode == 0, proc.stdout[-3000:]
     for host in harden["restored"]:
         assert harden["restored"][host] == harden["seeded"][host], host
-    assert set(harden["restored"]) == {*harden["main"], harden["tagged"]}
+    assert set(harden["restored"]) == {*harden["main"], harden["tagged"], harden["broken"]}
 
 
 def test_the_broken_pam_host_is_given_back_for_the_other_lab_tests(lab: Lab, harden: Any) -> None:
     host = harden["broken"]
     for sub in PAM_DIRS:
-        saved = sorted(
-            p.relative_to(harden["broken_saved"]) for p in (harden["broken_saved"] / sub).rglob("*")
-        )
-        now = sorted(p.relative_to(host_root(lab, host)) for p in (host_root(lab, host) / sub).rglob("*"))
-        assert now == saved
+        assert tree(host_root(lab, host) / sub) == tree(harden["broken_saved"] / sub), sub
     assert lab.ansible(host, "ansible.builtin.ping", "")[host].get("ping") == "pong"
