@@ -313,7 +313,11 @@ class Store:
         except ConnectionError as exc:
             raise StoreError(f"{self.path}: {exc}") from None
         try:
-            version, tables = self.version, pg.table_names(self.db) - {dialect.VERSION_TABLE}
+            # the tables first, then the version: a migration commits its tables and its version
+            # together, so tables seen here mean the version read after them is already committed —
+            # read the other way round, a store another process creates at this moment looked foreign
+            tables = pg.table_names(self.db) - {dialect.VERSION_TABLE}
+            version = self.version
             problem = ""
             if version == 0 and tables:
                 problem = "not a courtops results store (a PostgreSQL database with other tables)"

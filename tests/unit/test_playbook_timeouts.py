@@ -27,6 +27,8 @@ CONTROLLER_ONLY = {
     "courtops_backup_commit",
     "courtops_harden_outcome",
     "courtops_drill",
+    # compares two registered collector results with the evaluator: no connection, no store
+    "courtops_restore_compare",
     "ansible.builtin.group_by",
     "ansible.builtin.meta",
     "ansible.builtin.fail",
