@@ -22,7 +22,12 @@ pytestmark = pytest.mark.lab
 #: little more for harden_deb on lab 1, with CI running beside them)
 @pytest.mark.parametrize("scenario", ["harden_deb", "harden_rpm"])
 def test_molecule_harden_scenario(lab: Lab, scenario: str) -> None:
-    env = dict(lab.env, PATH=f"{BIN}:{lab.env.get('PATH', '')}", COURTOPS_LAB_ID=str(lab.cfg.lab_id))
+    env = dict(
+        lab.env,
+        PATH=f"{BIN}:{lab.env.get('PATH', '')}",
+        COURTOPS_LAB_ID=str(lab.cfg.lab_id),
+        COURTOPS_LAB_INVENTORY=str(lab.inventory.parent),  # lab 0's is the repository's inventory/lab
+    )
     env.pop("ANSIBLE_STDOUT_CALLBACK", None)
     env.pop("ANSIBLE_CALLBACKS_ENABLED", None)
     started = time.monotonic()

@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from conftest import REPO, instances
 
+from courtops.lab.config import LabConfig
+
 #: items harden_linux does not remediate, or the lab cannot show (docs/hardening.md "Lab limits")
 LAB_LIMITS = {
     "L3-CES1-11",  # Debian: no SELinux
@@ -31,9 +33,8 @@ MANUAL_PREFIX = "待人工核查："
 
 @pytest.fixture(scope="module")
 def findings(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
-    lab = Path(os.environ.get("COURTOPS_LAB_STATE", "/var/lib/courtops-lab")) / os.environ.get(
-        "COURTOPS_LAB_ID", "0"
-    )
+    # the lab's own rule: lab 0's inventory is the repository's inventory/lab, another id's in its state dir
+    inventory = LabConfig.from_env().inventory_dir
     out = tmp_path_factory.mktemp("audit")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "MOLECULE_"))}
     env.update(
@@ -41,7 +42,7 @@ def findings(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
         ANSIBLE_CALLBACKS_ENABLED="ansible.posix.profile_tasks",  # not the recorder: no store run for a test audit
         ANSIBLE_STDOUT_CALLBACK="default",
     )
-    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(lab / "inventory" / "hosts.yml"),
+    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", str(inventory / "hosts.yml"),
            str(REPO / "playbooks" / "audit.yml"), "-e", f"target={':'.join(instances())}", "-e", f"dengbao_output_dir={out}"]  # fmt: skip
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, check=False)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
