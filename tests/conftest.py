@@ -25,6 +25,17 @@ def run_tool(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None, ti
     )
 
 
+def files_holding(root: Path, needles: tuple[str, ...]) -> list[str]:
+    """Files under root, not through links (a private data dir's project/ is the checkout), that hold
+    any of the needles: ``path: needle`` each."""
+    found = []
+    for path in root.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            data = path.read_bytes()
+            found += [f"{path}: {n}" for n in needles if n.encode() in data]
+    return found
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     return REPO

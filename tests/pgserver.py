@@ -11,10 +11,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
+from psycopg import sql
 
 SERVICE_USER = "postgres"  # created by Debian's postgresql-common
 ROLE = "courtops"
@@ -75,6 +78,46 @@ class PgServer:
         with psycopg.connect(self.dsn(), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
         return self.dsn(name)
+
+    def password_database(self, password: str) -> tuple[str, str]:
+        """A new empty database owned by a new role that must log in with ``password`` (scram): the
+        server refuses it without. (the DSN with the password percent-encoded, the DSN without it)"""
+        role = f"pw_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(self.dsn(), autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                    sql.Identifier(role), sql.Literal(password)
+                )
+            )
+            conn.execute(f"CREATE DATABASE {role} OWNER {role}")
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(f"local all {role} scram-sha-256\n" + hba.read_text())  # first match wins
+        self._run("pg_ctl", "-D", str(self.data), "reload")
+        without = f"postgresql://{role}@/{role}?host={self.dir}"
+        deadline = time.monotonic() + 30
+        while True:  # the server reads pg_hba.conf again a moment after the reload signal
+            try:
+                psycopg.connect(without, connect_timeout=5).close()
+            except psycopg.OperationalError:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the server still lets {role} in without a password")
+            time.sleep(0.1)
+        return f"postgresql://{role}:{quote(password, safe='')}@/{role}?host={self.dir}", without
+
+    @staticmethod
+    def store_text(dsn: str) -> str:
+        """Every row of every table of a database, as text (to look for what must not be there)."""
+        with psycopg.connect(dsn) as conn:
+            tables = [
+                r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            ]
+            rows = [
+                r[0]
+                for t in tables
+                for r in conn.execute(sql.SQL("SELECT t::text FROM {} t").format(sql.Identifier(t)))
+            ]
+        return "\n".join(rows)
 
     def _template(self) -> str:
         if not self._migrated:

@@ -11,6 +11,7 @@ from courtops.cli import UserError
 from courtops.jobs.spec import JOBS_FILE, JobsFile, JobsFileError, load_jobs
 from courtops.report.render import fmt_time
 from courtops.store import STORE_ENV, Store, StoreError, default_path, exists, location
+from courtops.store.dsn import split_password
 from courtops.store.liveness import effective_status, mark_interrupted
 
 
@@ -147,13 +148,18 @@ def _transmit(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from exc
     if sys.stdout.isatty():
         raise UserError("the transmit stream is binary: pipe it into `ansible-runner worker`")
+    store = str(_store_path(args))
     try:
-        ident = transmit(
-            job, sys.stdout.buffer, inventory=args.inventory, limit=args.limit, store=str(_store_path(args))
-        )
+        ident = transmit(job, sys.stdout.buffer, inventory=args.inventory, limit=args.limit, store=store)
     except (FileNotFoundError, RuntimeError) as exc:
         raise UserError(str(exc)) from exc
     sys.stdout.flush()
+    if split_password(store)[1]:
+        print(
+            "courtops: 结果库密码未随作业发送：执行节点使用自己的凭据（~/.pgpass 或 PGPASSFILE）"
+            " / the store's password is not sent: the execution node supplies its own",
+            file=sys.stderr,
+        )
     print(f"courtops: 作业 {job.name} 已发送（ident {ident}）", file=sys.stderr)
     return 0
 

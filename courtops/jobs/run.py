@@ -9,7 +9,9 @@ Each job has a real private data dir, ``<jobs dir>/<job>/``:
 - ``artifacts/<ident>/`` per run: runner's events, stdout, rc and status; rotated by count and age.
 
 No secret is written there: passwords reach Ansible through its usual vault / environment, not
-through env/ files.
+through env/ files. A PostgreSQL store's DSN goes into env/envvars without its password; the password
+reaches the playbook through a password file in memory (courtops.jobs.pgpass), never an environment
+variable, because runner writes the playbook's environment into artifacts/<ident>/command.
 """
 
 from __future__ import annotations
@@ -31,9 +33,11 @@ from typing import Any
 from courtops import REPO_ROOT
 from courtops.jobs.context import JOB_ENV, JOB_IDENT_ENV
 from courtops.jobs.locks import HostClaims, JobLock, LockRefused
+from courtops.jobs.pgpass import PASSWORD_ENV, store_password_env
 from courtops.jobs.progress import Progress
 from courtops.jobs.spec import Job, JobsFile
 from courtops.secrets import is_secret_field, mask_text
+from courtops.store.dsn import split_password
 
 REDACTED = "********"
 
@@ -104,6 +108,11 @@ def resolve_hosts(inventory: Path, limit: str, root: Path = REPO_ROOT) -> list[s
     return [line.strip() for line in lines[1:] if line.strip()] if lines and "hosts (" in lines[0] else []
 
 
+def written_store(store: Path | str) -> str:
+    """The store as it may be written into a private data dir: a DSN without its password."""
+    return split_password(store)[0] if isinstance(store, str) else str(store)
+
+
 def prepare(
     job: Job,
     pdd: Path,
@@ -120,7 +129,7 @@ def prepare(
         # runner puts its own event callback first; ours must stay on the path for the recorder
         "ANSIBLE_CALLBACK_PLUGINS": str(root / "plugins" / "callback"),
         "ANSIBLE_NOCOLOR": "1",
-        "COURTOPS_STORE": str(store),
+        "COURTOPS_STORE": written_store(store),
         JOB_ENV: job.name,
         JOB_IDENT_ENV: ident,
     }
@@ -148,13 +157,14 @@ def prepare_portable(
 ) -> None:
     """A private data dir that stands on its own, for `ansible-runner transmit` to an execution node:
     the project is a copy of the repository's tracked files, the inventory a copy, and every path in
-    env/envvars is relative to the project directory runner runs in (wherever the worker unpacks it)."""
+    env/envvars is relative to the project directory runner runs in (wherever the worker unpacks it).
+    A PostgreSQL store goes without its password: the execution node has its own credential."""
     (pdd / "env").mkdir(parents=True, exist_ok=True)
     envvars = {
         "ANSIBLE_CONFIG": "ansible.cfg",
         "ANSIBLE_CALLBACK_PLUGINS": "plugins/callback",
         "ANSIBLE_NOCOLOR": "1",
-        "COURTOPS_STORE": store,
+        "COURTOPS_STORE": written_store(store),
         JOB_ENV: job.name,
         JOB_IDENT_ENV: ident,
     }
@@ -312,20 +322,25 @@ def run_job(
         rotate_by_age(pdd / "artifacts", jobs.keep_days)
         progress = Progress(len(hosts), out=progress_out or sys.stderr)
         # the notifiers' credentials stay in this process: the playbook does not need them, and
-        # runner writes the environment it starts ansible-playbook with into artifacts/<ident>/command
-        withheld = {n: os.environ.pop(n) for n in notifier_secret_names(jobs) if n in os.environ}
+        # runner writes the environment it starts ansible-playbook with into artifacts/<ident>/command;
+        # the store's password reaches the playbook as a password file in memory, PGPASSWORD too
+        withheld: dict[str, str] = {}
         try:
-            runner = ansible_runner.run(
-                private_data_dir=str(pdd),
-                playbook=job.playbook,
-                ident=ident,
-                inventory=inv_arg,
-                limit=limit or None,
-                rotate_artifacts=jobs.keep,
-                timeout=job.timeout,
-                event_handler=progress.handle,
-                quiet=True,
-            )
+            with store_password_env(store) as credential:
+                names = [*notifier_secret_names(jobs), PASSWORD_ENV]
+                withheld = {n: os.environ.pop(n) for n in names if n in os.environ}
+                runner = ansible_runner.run(
+                    private_data_dir=str(pdd),
+                    playbook=job.playbook,
+                    ident=ident,
+                    inventory=inv_arg,
+                    limit=limit or None,
+                    rotate_artifacts=jobs.keep,
+                    timeout=job.timeout,
+                    event_handler=progress.handle,
+                    quiet=True,
+                    envvars=credential,  # in memory: runner does not write this into env/envvars
+                )
         except Exception as exc:  # runner could not set up or start the process
             return outcome(Exit.NOT_STARTED, f"ansible-runner 未能启动：{mask_text(str(exc))}", notes=notes)
         finally:

@@ -15,12 +15,13 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
 from courtops import REPO_ROOT
 
-from ..conftest import tool
+from ..conftest import files_holding, tool
 
 DATA = "tests/data/jobs"
 
@@ -212,6 +213,45 @@ def test_a_job_runs_through_runner_and_is_recorded_with_its_name(jobs: Env) -> N
     assert f"结果库中的运行 #{run['id']}" in proc.stderr
     history = jobs.run("history", "hello")
     assert history.returncode == 0 and ident in history.stdout and " ok " in history.stdout
+
+
+# a colon, an at sign and a backslash: percent-encoded in the DSN, escaped in a libpq password file
+PG_SECRET = "Pg:Pa55@job\\test"
+PG_SECRET_FORMS = (PG_SECRET, quote(PG_SECRET, safe=""), "Pa55@job", "Pa55%40job")
+
+
+def test_a_postgresql_store_password_is_in_no_file_and_the_job_still_records(
+    jobs: Env, pg_server: Any
+) -> None:
+    import psycopg
+
+    dsn, bare = pg_server.password_database(PG_SECRET)
+    with pytest.raises(
+        psycopg.OperationalError
+    ):  # the server wants the password: recording proves it arrived
+        psycopg.connect(bare, connect_timeout=10).close()
+    runs = []
+    # the password inside the DSN, then (the DSN without it) in PGPASSWORD, as /etc/courtops/jobs.env may give it
+    for env in ({"COURTOPS_STORE": dsn}, {"COURTOPS_STORE": bare, "PGPASSWORD": PG_SECRET}):
+        jobs.env.update(env)
+        proc = jobs.run("run", "hello")
+        assert proc.returncode == 0, proc.stderr
+        assert not [n for n in PG_SECRET_FORMS if n in proc.stdout + proc.stderr]
+        with psycopg.connect(dsn) as conn:
+            runs = conn.execute("SELECT id, status, extra FROM runs ORDER BY id").fetchall()
+        assert f"结果库中的运行 #{runs[-1][0]}" in proc.stderr
+        jobs.env.pop("PGPASSWORD", None)
+        # the private data dir has the store without its password; runner's record of the playbook's
+        # environment names a password file in memory, not a password
+        pdd = jobs.state / "hello"
+        envvars = json.loads((pdd / "env" / "envvars").read_text(encoding="utf-8"))
+        assert envvars["COURTOPS_STORE"] == bare
+        ident = json.loads(runs[-1][2])["job_ident"]
+        command = json.loads((pdd / "artifacts" / ident / "command").read_text(encoding="utf-8"))
+        assert command["env"]["PGPASSFILE"].startswith("/proc/") and "PGPASSWORD" not in command["env"]
+        assert files_holding(jobs.state, PG_SECRET_FORMS) == []
+    assert [(status, json.loads(extra)["job"]) for _, status, extra in runs] == [("ok", "hello")] * 2
+    assert not [n for n in PG_SECRET_FORMS if n in pg_server.store_text(dsn)]
 
 
 def test_exit_codes_say_failed_unreachable_and_could_not_start(jobs: Env) -> None:
