@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import Any
 
 from courtops import vendors
+from courtops.module_utils_path import expose_module_utils
 
 REPO = Path(__file__).resolve().parent.parent
 COLLECTOR = REPO / "library" / "courtops_linux_collect.py"
@@ -120,6 +121,7 @@ def _config_command(platform: str) -> str:
 @cache
 def _collector() -> ModuleType:
     """library/courtops_linux_collect.py: its ``collect(root)`` reads a file tree as the host's /."""
+    expose_module_utils()  # the collector imports ansible.module_utils.courtops_cmd
     spec = importlib.util.spec_from_file_location("courtops_linux_collect", COLLECTOR)
     if spec is None or spec.loader is None:
         raise OfflineError(f"找不到 Linux 采集模块 {COLLECTOR}")

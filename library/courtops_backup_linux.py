@@ -89,12 +89,12 @@ import grp
 import hashlib
 import os
 import pwd
-import signal
 import stat
-import subprocess
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.courtops_cmd import run as run_bounded
+from ansible.module_utils.courtops_cmd import under, which
 
 SCHEMA = 1
 ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL": "C"}
@@ -104,37 +104,9 @@ CRON_SPOOLS = ("/var/spool/cron/crontabs", "/var/spool/cron")
 SKIP_DIRS = (".git", ".hg", ".bzr", "_darcs")
 
 
-def under(root, path):
-    """The path as seen from the host, when the target filesystem is mounted at ``root``."""
-    return path if root == "/" else os.path.join(root, path.lstrip("/"))
-
-
 def run(argv, timeout=60):
-    """(rc, out, err) of a command; rc 127 when it does not exist. Never raises."""
-    try:
-        proc = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, start_new_session=True
-        )
-    except (OSError, ValueError) as exc:
-        return 127, "", str(exc)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        proc.communicate()
-        return 124, "", "超时：%s 在 %d 秒内未返回 (timeout)" % (argv[0], timeout)
-    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")[-2000:]
-
-
-def which(root, names):
-    for name in names:
-        for d in ("/usr/sbin", "/sbin", "/usr/bin", "/bin"):
-            if os.path.exists(under(root, d + "/" + name)):
-                return d + "/" + name
-    return None
+    """(rc, out, err) of a command; rc 127 when it does not exist, 124 when it timed out. Never raises."""
+    return run_bounded(argv, timeout, ENV)
 
 
 _NAMES = {}

@@ -97,11 +97,11 @@ metrics:
 """
 
 import os
-import signal
 import subprocess
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.courtops_cmd import execute
 
 PSEUDO_FS = frozenset(
     [
@@ -167,28 +167,12 @@ class Runner:
         if not binary:
             return None, "%s not installed" % args[0]
         env = dict(os.environ, LC_ALL="C")
-        try:
-            proc = subprocess.Popen(
-                [binary] + list(args[1:]),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=env,
-                start_new_session=True,  # its own process group: a timeout kills what it started too
-            )
-        except OSError as exc:
-            return None, "%s: %s" % (args[0], exc)
-        try:
-            out, err = proc.communicate(timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            try:
-                os.killpg(proc.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            proc.communicate()
+        done = execute([binary] + list(args[1:]), self.timeout, env, stdin=subprocess.DEVNULL)
+        if done.timed_out:
             return None, "超时：%s 在 %g 秒内未返回" % (" ".join(args[:2]), self.timeout)
-        out = out.decode("utf-8", "replace")
-        return proc.returncode, out if out or proc.returncode == 0 else err.decode("utf-8", "replace")
+        if done.rc is None:
+            return None, "%s: %s" % (args[0], done.failure)
+        return done.rc, done.out if done.out or done.rc == 0 else done.err
 
 
 def _disks(bad):

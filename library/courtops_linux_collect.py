@@ -95,12 +95,12 @@ evidence:
 import glob
 import os
 import re
-import signal
 import stat as statmod
-import subprocess
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.courtops_cmd import run as run_bounded
+from ansible.module_utils.courtops_cmd import under, which
 
 SCHEMA = 1
 FILES = (
@@ -190,11 +190,6 @@ AIDE_DBS = (
 ENV = dict(os.environ, LC_ALL="C", LANG="C")
 
 
-def under(root, path):
-    """The path as seen from the host, when the target filesystem is mounted at ``root``."""
-    return path if root == "/" else os.path.join(root, path.lstrip("/"))
-
-
 def read_text(root, path, limit):
     try:
         with open(under(root, path), "rb") as handle:
@@ -208,24 +203,9 @@ def read_text(root, path, limit):
 
 
 def run(argv, timeout=60):
-    """(rc, out, err) of a command; rc 127 when it does not exist. Never raises."""
-    try:
-        # its own process group, so that a timeout also kills what the command started
-        proc = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, start_new_session=True
-        )
-    except (OSError, ValueError) as exc:
-        return 127, "", str(exc)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        out, err = proc.communicate()
-        return 124, out.decode("utf-8", "replace"), "超时：%s 在 %d 秒内未返回 (timeout)" % (argv[0], timeout)
-    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")[-2000:]
+    """(rc, out, err) of a command; rc 127 when it does not exist, 124 when it timed out (out: what it
+    wrote before, evidence too). Never raises."""
+    return run_bounded(argv, timeout, ENV)
 
 
 TIME_SYNC_DAEMONS = frozenset(["chronyd", "ntpd", "systemd-timesyn", "openntpd", "ntpdate"])
@@ -241,14 +221,6 @@ def time_sync_daemon_running():
         except (IOError, OSError):
             continue
     return False
-
-
-def which(root, names):
-    for name in names:
-        for d in ("/usr/sbin", "/sbin", "/usr/bin", "/bin"):
-            if os.path.exists(under(root, d + "/" + name)):
-                return d + "/" + name
-    return None
 
 
 def collect_files(root, limit):

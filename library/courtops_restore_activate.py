@@ -97,10 +97,9 @@ sshd_reloaded:
 
 import os
 import shutil
-import signal
-import subprocess
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.courtops_cmd import run as run_bounded
 
 ENV = {
     "PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
@@ -116,23 +115,8 @@ SSHD_UNITS = ("ssh.service", "sshd.service")
 
 
 def run(argv, timeout=300):
-    """(rc, out, err); rc 127 when the command does not exist. Never raises."""
-    try:
-        proc = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV, start_new_session=True
-        )
-    except (OSError, ValueError) as exc:
-        return 127, "", str(exc)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except OSError:
-            pass
-        proc.communicate()
-        return 124, "", "超时：%s 在 %d 秒内未返回" % (argv[0], timeout)
-    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")[-1500:]
+    """(rc, out, err); rc 127 when the command does not exist, 124 when it timed out. Never raises."""
+    return run_bounded(argv, timeout, ENV)
 
 
 def sshd_binary():

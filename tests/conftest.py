@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pytest
 
+from courtops.module_utils_path import expose_module_utils
+
 REPO = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
+
+# the tests load modules of library/ from their files: their `from ansible.module_utils.courtops_cmd
+# import …` finds the repository's module_utils as AnsiballZ would have packed it
+expose_module_utils()
 
 
 def tool(name: str) -> str:

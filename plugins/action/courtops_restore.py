@@ -44,6 +44,29 @@ def _pick(repo: BackupRepo, revs: list[Any], rev: str | None, not_after: float |
     return str(eligible[0].rev)
 
 
+def _backup_of(
+    args: dict[str, Any], hostvars: dict[str, Any], platform: str, target: str, source: str
+) -> tuple[str, str, dict[str, str]]:
+    """What a restore of ``source``'s backup onto ``target`` starts from, for devices and Linux hosts
+    alike: (the revision to restore, the target's own newest backup revision or "", that revision's
+    full copy). Raises RestoreRefused (no such host, another platform, no backup) or RepoError."""
+    if source not in hostvars:
+        raise RestoreRefused(f"清单中没有主机 {source}")
+    same_platform(platform, _platform(hostvars[source]), target, source)
+    repo = BackupRepo(args["repo"]) if args["repo"] else BackupRepo()
+    revs = repo.log(source)
+    if not revs:
+        raise RestoreRefused(f"{source} 没有配置备份，无法恢复")
+    rev = _pick(repo, revs, args["rev"], args["not_after"])
+    own = repo.log(target) if target != source else revs
+    return rev, own[0].rev if own else "", repo.full_copy(source, rev)
+
+
+def _keep_identity(args: dict[str, Any], target: str, source: str) -> bool:
+    """Keep the target's own name and addresses: asked for, else whenever it is another host."""
+    return bool(args["keep_identity"]) if args["keep_identity"] is not None else source != target
+
+
 def _platform(values: dict[str, Any]) -> str:
     groups = values.get("group_names") or []
     return str(values.get("asset_platform") or next((p for p in platforms() if p in groups), ""))
@@ -80,19 +103,10 @@ class ActionModule(ActionBase):
                 "msg": f"{target} 不是有恢复机制的网络设备（平台 {platform or '未知'}）",
             }
         method = vendor.restore
-        keep = args["keep_identity"] if args["keep_identity"] is not None else source != target
+        keep = _keep_identity(args, target, source)
         try:
-            if source not in hostvars:
-                raise RestoreRefused(f"清单中没有主机 {source}")
-            same_platform(platform, _platform(hostvars[source]), target, source)
-            repo = BackupRepo(args["repo"]) if args["repo"] else BackupRepo()
-            revs = repo.log(source)
-            if not revs:
-                raise RestoreRefused(f"{source} 没有配置备份，无法恢复")
-            rev = _pick(repo, revs, args["rev"], args["not_after"])
-            own = repo.log(target) if target != source else revs
-            pre_rev = own[0].rev if own else ""
-            config = restorable_config(platform, repo.full_copy(source, rev))
+            rev, pre_rev, full = _backup_of(args, hostvars, platform, target, source)
+            config = restorable_config(platform, full)
         except (RestoreRefused, RepoError) as exc:
             return result | {"failed": True, "msg": str(exc)}
 
@@ -146,25 +160,15 @@ class ActionModule(ActionBase):
         from courtops.backup import server_rules
         from courtops.backup.restore import linux_differences, linux_entries, linux_packages, linux_units
 
-        hostvars = task_vars.get("hostvars", {})
-        keep = args["keep_identity"] if args["keep_identity"] is not None else source != target
+        keep = _keep_identity(args, target, source)
         try:
-            if source not in hostvars:
-                raise RestoreRefused(f"清单中没有主机 {source}")
-            same_platform(platform, _platform(hostvars[source]), target, source)
-            repo = BackupRepo(args["repo"]) if args["repo"] else BackupRepo()
-            revs = repo.log(source)
-            if not revs:
-                raise RestoreRefused(f"{source} 没有配置备份，无法恢复")
-            rev = _pick(repo, revs, args["rev"], args["not_after"])
-            own = repo.log(target) if target != source else revs
-            full = repo.full_copy(source, rev)
+            rev, pre_rev, full = _backup_of(args, task_vars.get("hostvars", {}), platform, target, source)
             entries = linux_entries(full, keep_identity=keep)
         except (RestoreRefused, RepoError) as exc:
             return {"failed": True, "msg": str(exc)}
         facts = {
             "rev": rev,
-            "pre_rev": own[0].rev if own else "",
+            "pre_rev": pre_rev,
             "source": source,
             "mechanism": "/etc 文件恢复",
         }
