@@ -17,11 +17,13 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from ansible.plugins.action import ActionBase
+from ansible.vars.hostvars import HostVarsVars
 
 from courtops import catalogue, evaluator, patch_audit, store_access
 from courtops import exceptions as exceptions_mod
@@ -65,13 +67,27 @@ def _evidence(hv: dict[str, Any], platform: str) -> Any:
 REGISTERED = ("dengbao_linux", "dengbao_windows", "dengbao_network")
 
 
-def _audited(hostvars: Any, hosts: list[str]) -> dict[str, Any]:
+def _audited(hostvars: Any, hosts: list[str], loader: Any = None) -> dict[str, tuple[Any, dict[str, Any]]]:
     """The given hosts that a collecting play registered a result for (in the given order), each with
-    its variables. Each host's variables are built once: ``hostvars.get`` merges the host's whole
-    variable set every time it is called (ansible's VariableManager.get_vars), which dominated this
-    task at 100+ hosts when it was called per host for the exceptions, again for the judgement."""
-    views = ((h, hostvars.get(h, {})) for h in hosts)
-    return {h: hv for h, hv in views if any(key in hv for key in REGISTERED)}
+    its variables (templated on access) and its registered results as registered. Each host's variables
+    are built once: ``hostvars.get`` merges the host's whole variable set every time it is called
+    (ansible's VariableManager.get_vars), which dominated this task at 100+ hosts when it was called
+    per host for the exceptions, again for the judgement. The registered results are read untemplated:
+    templating a ~55 KB collector result only walks and copies it (a module's output is never a
+    template), and that took a quarter of this task at 100 hosts (docs/scale.md §1)."""
+    raw_get = getattr(hostvars, "raw_get", None)  # ansible's HostVars; a plain dict in unit tests
+    out = {}
+    for h in hosts:
+        if raw_get is None:
+            hv = raw = hostvars.get(h, {})
+        else:
+            raw = raw_get(h)
+            if not isinstance(raw, Mapping):  # an undefined host
+                continue
+            hv = HostVarsVars(raw, loader=loader, host=h)
+        if any(key in raw for key in REGISTERED):
+            out[h] = (hv, {key: raw[key] for key in REGISTERED if key in raw})
+    return out
 
 
 def _patch_records(hosts: list[str]) -> tuple[dict[str, patch_audit.HostPatchRecords | None], str]:
@@ -104,7 +120,8 @@ class ActionModule(ActionBase):
             }
         )
         hostvars = task_vars.get("hostvars", {})
-        audited = _audited(hostvars, args["hosts"])
+        audited_all = _audited(hostvars, args["hosts"], self._loader)
+        audited = {h: hv for h, (hv, _) in audited_all.items()}
         hosts = list(audited)
         if not hosts:  # a mistyped -e target= matches nothing: that is no audit, and no empty export
             return {
@@ -129,7 +146,7 @@ class ActionModule(ActionBase):
             platform = audit_platform(hv)
             host_thresholds[host] = {k: hv[k] for k in cat.thresholds if k in hv}
             judged[host] = evaluator.evaluate_host(
-                cat, host, platform, _evidence(hv, platform), host_thresholds[host]
+                cat, host, platform, _evidence(audited_all[host][1], platform), host_thresholds[host]
             )
         # L3-CES1-21 from the patch records, the data of the patch-compliance report (courtops.patch_audit)
         patched = [h for h in hosts if any(f.platform in patch_audit.PATCHED_PLATFORMS for f in judged[h])]

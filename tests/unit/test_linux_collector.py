@@ -82,3 +82,33 @@ def test_through_ansible_module(tmp_path: Path) -> None:
     assert result["changed"] is False
     assert result["evidence"]["files"]["/etc/pam.d/common-auth"].startswith("# /etc/pam.d/common-auth")
     assert "placeholder" not in out.stdout
+
+
+def test_enabled_unit_candidates_cover_what_systemd_can_call_enabled(tmp_path: Path) -> None:
+    """The names the collector asks `systemctl list-unit-files --state=enabled` about: every entry of
+    /etc/systemd/system and of its .wants/.requires/.upholds directories, what each symlink points at
+    and the template of an instance; never a drop-in directory, a mask's /dev/null or another directory."""
+    etc = tmp_path / "etc/systemd/system"
+    for sub in ("multi-user.target.wants", "getty.target.wants", "sockets.target.requires", "foo.service.d"):
+        (etc / sub).mkdir(parents=True)
+    (etc / "multi-user.target.wants/ssh.service").symlink_to("/lib/systemd/system/ssh.service")
+    (etc / "sshd.service").symlink_to("/lib/systemd/system/ssh.service")  # an alias
+    (etc / "getty.target.wants/getty@tty1.service").symlink_to("/lib/systemd/system/getty@.service")
+    (etc / "multi-user.target.wants/agent@main.service").symlink_to("../agent@main.service")
+    (etc / "sockets.target.requires/req.socket").write_text("[Socket]\n")  # a plain file counts too
+    (etc / "console-getty.service").symlink_to("/dev/null")  # masked: the name, not "null"
+    (etc / "foo.service.d/override.conf").write_text("[Service]\n")  # a drop-in enables nothing
+    (etc / "other.d").mkdir()
+    (etc / "other.d/x.service").symlink_to("/lib/systemd/system/x.service")  # not a dependency directory
+    names = collector().enabled_unit_candidates(str(tmp_path))
+    assert names == [
+        "agent@.service",
+        "agent@main.service",
+        "console-getty.service",
+        "getty@.service",
+        "getty@tty1.service",
+        "req.socket",
+        "ssh.service",
+        "sshd.service",
+    ]
+    assert collector().enabled_unit_candidates(str(tmp_path / "nothing")) == []
