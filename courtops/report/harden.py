@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from courtops.court_time import fmt_time
 from courtops.formula_guard import neutralise_row
+from courtops.report.dengbao_harden import class_label
 from courtops.report.render import render_html
 
 #: "L3-CES1-02 | …", also as Ansible names a role's task: "harden_linux : L3-CES1-02 | …"
@@ -149,11 +150,19 @@ def write_preview(changes: list[Change], meta: dict[str, Any], out_dir: Path) ->
     return [html, xlsx, data]
 
 
-def write_outcome(outcome: list[dict[str, Any]], meta: dict[str, Any], out_dir: Path) -> list[Path]:
+def write_outcome(
+    outcome: list[dict[str, Any]],
+    meta: dict[str, Any],
+    out_dir: Path,
+    scores: list[dict[str, Any]] | None = None,
+) -> list[Path]:
+    """加固结果: ``outcome`` per host (courtops.harden_outcome), ``scores`` the 符合 share per host class
+    and overall, before → after (the outcome action's ``courtops_harden_scores``)."""
     ctx = {
         "report_title": "安全加固结果（加固前后测评对比）",
         "meta": META_DEFAULTS | meta,
         "hosts": outcome,
+        "scores": [s | {"label": class_label(str(s.get("class", "")))} for s in scores or ()],
         "generated_at": time.time(),
     }
     html = out_dir / OUTCOME_HTML

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from courtops.findings import Finding
+from courtops.report.dengbao_harden import dengbao_findings, dengbao_harden
 from courtops.report.scoring import (
     RISK_HIGH,
     ControlPointScore,
@@ -209,7 +210,7 @@ def point_bars(points: list[ControlPointScore]) -> list[tuple[str, float | None]
 
 def build_dengbao(store: Store, run: Run) -> dict[str, Any]:
     """Everything the 差距分析 page and the 测评记录 workbook show, for one run."""
-    findings = store.findings(run.id)
+    findings = dengbao_findings(store, run)
     assets = build_assets(store.hosts(run.id), findings)
     points: list[ControlPointScore] = control_point_scores(findings)
     totals = dict.fromkeys(VERDICT_ORDER, 0)
@@ -232,6 +233,7 @@ def build_dengbao(store: Store, run: Run) -> dict[str, Any]:
         "high_risk": [r for r in rows if r.risk == RISK_HIGH],
         "gap_groups": gap_groups(rows),
         "print_edition": False,
-        "trend": trend(findings, previous, store.findings(previous.id) if previous else []),
+        "trend": trend(findings, previous, dengbao_findings(store, previous)),
         "layers": sorted({p.layer for p in points}),
+        **dengbao_harden(store, run),
     }

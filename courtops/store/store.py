@@ -755,13 +755,31 @@ class Store:
             out.setdefault(host, {})[status] = n
         return out
 
-    def findings(self, run_id: int, *, with_evidence: bool = False) -> list[Finding]:
+    def first_result_end(self, run_id: int, task: str) -> float | None:
+        """When a run's first result of the task named ``task`` ended (None: the run has none)."""
+        row = self.db.execute(
+            "SELECT MIN(ended_at) FROM task_results WHERE run_id = ? AND task = ?", (run_id, task)
+        ).fetchone()
+        return float(row[0]) if row and row[0] is not None else None
+
+    def findings(
+        self, run_id: int, *, with_evidence: bool = False, ended: tuple[float, float] | None = None
+    ) -> list[Finding]:
+        """A run's findings; with ``ended=(after, before)`` only those whose task result ended in between
+        (one of the two audits of a hardening run: courtops/harden_audits.py)."""
         cols = ", ".join(f"f.{c}" for c in _FINDING_COLUMNS)
-        rows = self.db.execute(
+        where: list[Any] = [run_id]
+        sql = (
             f"SELECT {cols}, e.content AS evidence FROM findings f"
-            " LEFT JOIN evidence e ON e.id = f.evidence_id WHERE f.run_id = ? ORDER BY f.id",
-            (run_id,),
+            " LEFT JOIN evidence e ON e.id = f.evidence_id WHERE f.run_id = ?"
         )
+        if ended is not None:
+            sql += (
+                " AND f.task_result_id IN (SELECT id FROM task_results"
+                " WHERE run_id = ? AND ended_at > ? AND ended_at < ?)"
+            )
+            where += [run_id, *ended]
+        rows = self.db.execute(sql + " ORDER BY f.id", where)
         out = []
         for r in rows:
             d = {c: r[c] for c in _FINDING_COLUMNS}

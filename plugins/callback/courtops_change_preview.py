@@ -45,6 +45,7 @@ from courtops.store_access import RUN_UUID_ENV
 
 display = Display()
 OUTCOME_KEY = "courtops_harden_outcome"
+SCORES_KEY = "courtops_harden_scores"
 
 
 def _extra_vars() -> dict[str, Any]:
@@ -76,6 +77,7 @@ class CallbackModule(CallbackBase):
         self.active = False
         self.changes: list[Change] = []
         self.outcome: list[dict[str, Any]] | None = None
+        self.scores: list[dict[str, Any]] = []  # the 符合 share per host class and overall, before → after
         self.meta: dict[str, Any] = {}
         self.failed: set[str] = set()
 
@@ -110,6 +112,7 @@ class CallbackModule(CallbackBase):
         raw = result._result
         if isinstance(raw.get(OUTCOME_KEY), list):
             self.outcome = raw[OUTCOME_KEY]
+            self.scores = raw.get(SCORES_KEY) if isinstance(raw.get(SCORES_KEY), list) else []
         if not raw.get("changed"):
             return
         task = result._task
@@ -155,7 +158,7 @@ class CallbackModule(CallbackBase):
             run_dir = make_run_dir(self.out_root, self.meta["run_uuid"])
             written = write_preview(self.changes, self.meta, run_dir)
             if self.outcome is not None:
-                written += write_outcome(self.outcome, self.meta, run_dir)
+                written += write_outcome(self.outcome, self.meta, run_dir, self.scores)
             point_latest(self.out_root, run_dir)
         except Exception as exc:  # a report failure must be seen, never hide the run's own result
             display.error(f"courtops_change_preview: cannot write the hardening reports: {exc}")

@@ -111,3 +111,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     yield handle
     if handle.started_here and not os.environ.get("COURTOPS_LAB_KEEP"):
         lab_mod.down(cfg)
+
+
+# the session's one combined hardening run (Linux hosts and network devices), read by both harden lab
+# test modules; imported here so that pytest registers the session fixture once
+from .harden_combined import harden_combined  # noqa: E402, F401

@@ -1,15 +1,17 @@
 """playbooks/harden.yml against the lab (lab id from COURTOPS_LAB_ID): preview, harden, audit, never harm.
 
-One module-scoped sequence of five playbook runs on one host of each Linux profile that has deviations
-(drifted, baseline, rpm_layout), plus one baseline host for a single-tag run and one drifted host for a
-deliberately broken PAM line; every host is rolled back at the end (the rollback is tested too) so
-the other lab tests see the seeded states again:
+The check, real and second runs are the session's ONE combined hardening of Linux hosts and network
+devices together (``harden_combined``, tests/integration/harden_combined.py: one host of each Linux
+profile that has deviations — drifted, baseline, rpm_layout — and the three non-compliant devices),
+whose results test_harden_network_lab.py reads too. This module adds its own two runs, on one baseline
+host for a single-tag run and one drifted host for a deliberately broken PAM line, and the rollback,
+which gives every Linux host back as seeded (the rollback is tested too) for the other lab tests:
 
-1. ``--check --diff`` (preview): nothing under /etc changes; changes.json lists the changes;
-2. the real run: the same (host, control, task, object) rows; the audit after moves the seeded
-   不符合/部分符合 items to 符合 except the documented limits; the approved exception is skipped and
-   shown as 已批准例外; an expired one is ignored; a fresh ping, sudo and a password login work;
-3. the same run again: changed=0;
+1. ``--check --diff`` (preview, combined): nothing under /etc changes; changes.json lists the changes;
+2. the real run (combined): the same (host, control, task, object) rows; the audit after moves the
+   seeded 不符合/部分符合 items to 符合 except the documented limits; the approved exception is skipped
+   and shown as 已批准例外; an expired one is ignored; a fresh ping, sudo and a password login work;
+3. the same run again (combined): changed=0;
 4. one run ``--tags L3-CES1-02`` on two more hosts: on one only that control's tasks change anything;
    the other gets a broken PAM account line that refuses every new session and sudo — the host
    reverts itself (the on-host revert armed before the change, a short ``harden_linux_revert_after_s``
@@ -24,23 +26,17 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
-import uuid
 from pathlib import Path
 from typing import Any
 
-import paramiko
 import pytest
 
-from .conftest import BIN, Lab
+from .conftest import Lab
+from .harden_combined import CLERK, Combined, etc, linux_hosts, play, rollback_linux
 
 pytestmark = pytest.mark.lab
 
 REPO = Path(__file__).resolve().parents[2]
-PLAYBOOK = REPO / "playbooks" / "harden.yml"
-#: a change id of this session's own: backups are kept per change id (the first backup wins)
-CHANGE = f"CHG-LABTEST-{uuid.uuid4().hex[:8]}"
-CLERK, CLERK_PW = "clerk01", "Court#2026-clerk"
 #: the broken host's on-host revert fires this many seconds after its backup (the default is 900)
 REVERT_AFTER_S = 45
 #: items harden_linux does not remediate, or the lab cannot show (docs/hardening.md, role README)
@@ -54,50 +50,13 @@ NOT_REMEDIATED = {
     "L3-CES1-12": "容器内 auditd 无法运行",
     "L3-CES1-15": "容器内无内核审计",
 }
-EXCEPTIONS = [
-    {
-        "control_id": "L3-CES1-33",
-        "reason": "实验：保留命令历史以便取证",
-        "approver": "信息技术科",
-        "expires": "2099-12-31",
-    },
-    {"control_id": "L3-CES1-02", "reason": "已过期的例外", "approver": "信息技术科", "expires": "2020-01-01"},
-]
-
-
-def hosts_of(lab: Lab, profile: str) -> list[str]:
-    return [h.name for h in lab.linux if h.profile == profile]
 
 
 def run(
     lab: Lab, out: Path, target: str, *extra: str
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    # the JSON stdout for the stats, and the callback that writes the preview / outcome files
-    env = dict(lab.env, ANSIBLE_CALLBACKS_ENABLED="ansible.posix.json,courtops_change_preview")
-    cmd = [str(BIN / "ansible-playbook"), "-i", str(lab.inventory), str(PLAYBOOK), "-e", f"target={target}"]
-    cmd += ["-e", f"harden_output_dir={out}", "-e", "harden_serial=100%", *extra]
-    started = time.monotonic()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, check=False)
-    # shown with -s / -rP: where the CI time goes
-    print(f"harden run {out.name}: {time.monotonic() - started:.0f} s")
-    (out / "ansible-playbook.json").write_text(proc.stdout, encoding="utf-8")  # kept for a failing test
-    try:
-        stats = json.loads(proc.stdout)["stats"]
-    except (ValueError, KeyError) as exc:
-        raise AssertionError(
-            f"no JSON stats from ansible-playbook ({exc}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
-        ) from exc
-    assert stats, proc.stdout[-2000:]
-    return proc, stats
-
-
-def etc(lab: Lab, hosts: list[str]) -> dict[str, str]:
-    args = json.dumps(
-        {"cmd": "find /etc -xdev -type f -print0 | sort -z | xargs -0 sha256sum; stat -c '%a %n' /usr/local/bin/*;"
-         " systemctl is-enabled auditd court-telnetd.socket 2>/dev/null; true", "executable": "/bin/bash"}
-    )  # fmt: skip
-    result = lab.ansible(":".join(hosts), "ansible.builtin.shell", args, become=True)
-    return {h: r.get("stdout", "") for h, r in result.items()}
+    done = play(lab, out, [lab.inventory], target, *extra)
+    return done.proc, done.stats
 
 
 def rows(out: Path) -> set[tuple[str, str, str, str]]:
@@ -123,40 +82,31 @@ def host_root(lab: Lab, host: str) -> Path:
     return lab.cfg.hosts_dir / host / "root"
 
 
-def address(lab: Lab, host: str) -> str:
-    return next(h.address for h in lab.linux if h.name == host)
-
-
 @pytest.fixture(scope="module")
-def harden(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    main = [hosts_of(lab, p)[0] for p in ("drifted", "baseline", "rpm_layout")]
-    tagged, broken = hosts_of(lab, "baseline")[1], hosts_of(lab, "drifted")[1]
+def harden(lab: Lab, harden_combined: Combined, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    c = harden_combined
+    main = c.linux
+    tagged, broken = linux_hosts(lab, "baseline")[1], linux_hosts(lab, "drifted")[1]
     everyone = [*main, tagged, broken]
-    # a normal user with a password (the password login after hardening); removed at the end
-    lab.ansible(":".join(main), "ansible.builtin.shell",
-                f"id {CLERK} || useradd -m -s /bin/bash {CLERK};"  # the hash is set directly: no PAM quality check
-                f" echo \"{CLERK}:$(openssl passwd -6 '{CLERK_PW}')\" | chpasswd -e", become=True)  # fmt: skip
-    seeded = etc(lab, everyone)
-    common = ["-e", f"change_id={CHANGE}", "-e", "harden_linux_loghost=10.0.0.1",
-              "-e", json.dumps({"harden_linux_ssh_allowed_sources": [str(lab.cfg.subnet)],
-                                "dengbao_exceptions": EXCEPTIONS})]  # fmt: skip
-    state: dict[str, Any] = {"main": main, "tagged": tagged, "broken": broken, "seeded": seeded}
+    state: dict[str, Any] = {
+        "main": main,
+        "tagged": tagged,
+        "broken": broken,
+        "devices": list(c.devices.values()),
+    }
+    state["seeded"] = c.seeded_etc | etc(lab, [tagged, broken])
+    state["check"] = (c.runs["check"].proc, c.runs["check"].stats)
+    state["after_check"] = c.etc_after_check
+    state["preview"] = c.runs["check"].changes()
+    real = c.runs["real"]
+    state["real"] = (real.proc, real.stats)
+    state["applied"] = real.changes()
+    state["outcome"] = json.loads((real.out / "latest" / "outcome.json").read_text(encoding="utf-8"))
+    state["after_audit"] = c.audit("audit-after")
+    state["again"] = (c.runs["again"].proc, c.runs["again"].stats)
+    state["fresh"] = c.fresh_linux
+    state["user_login"] = c.user_login
     try:
-        out = tmp_path_factory.mktemp("preview")
-        state["check"] = run(
-            lab, out, ":".join(main), "--check", "--diff", "--skip-tags", "harden_audit", *common
-        )
-        state["after_check"] = etc(lab, main)
-        state["preview"] = rows(out)
-        out = tmp_path_factory.mktemp("real")
-        state["real"] = run(lab, out, ":".join(main), "--diff", *common)
-        state["applied"] = rows(out)
-        state["outcome"] = json.loads((out / "latest" / "outcome.json").read_text(encoding="utf-8"))
-        after = sorted((out / "audit-after" / "latest").glob("findings.json"))
-        state["after_audit"] = json.loads(after[0].read_text(encoding="utf-8")) if after else []
-        state["again"] = run(
-            lab, tmp_path_factory.mktemp("again"), ":".join(main), "--skip-tags", "harden_audit", *common
-        )
         # the PAM files are also saved from the controller side (the container's root is a directory here):
         # should the on-host revert ever fail, the other lab tests still get this host as seeded
         saved = tmp_path_factory.mktemp("broken-pam")
@@ -173,23 +123,23 @@ def harden(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Any:
         line = only_broken(bad_line, "account required pam_faillock.so")
         out = tmp_path_factory.mktemp("tag")
         state["tag"] = run(lab, out, f"{tagged}:{broken}", "--tags", "L3-CES1-02", "--skip-tags", "harden_audit",
-                           "-e", f"change_id={CHANGE}", "-e", "harden_max_fail_percentage=100",
+                           "-e", f"change_id={c.change_id}", "-e", "harden_max_fail_percentage=100",
                            "-e", json.dumps({"harden_linux_faillock_account_line": line,
                                              "harden_linux_revert_after_s": only_broken(REVERT_AFTER_S, 900)}))  # fmt: skip
         state["tag_rows"] = rows(out)
     finally:
         # every host back to its seeded state (the other lab tests expect it), tested below; the broken
         # host was restored by itself (tested), this run finds nothing left to restore there
-        state["rollback"] = run(lab, tmp_path_factory.mktemp("rollback"), ":".join(everyone),
-                                "--tags", "rollback", "--skip-tags", "harden_audit", "-e", f"change_id={CHANGE}")  # fmt: skip
+        done = rollback_linux(lab, tmp_path_factory.mktemp("rollback"), everyone, c.change_id)
+        c.rolled_back = done.proc.returncode == 0
+        state["rollback"] = (done.proc, done.stats)
         state["restored"] = etc(lab, everyone)
         if "broken_saved" in state:
             state["broken_pam_now"] = {sub: tree(host_root(lab, broken) / sub) for sub in PAM_DIRS}
             for sub in PAM_DIRS:
                 shutil.rmtree(host_root(lab, broken) / sub)
                 shutil.copytree(state["broken_saved"] / sub, host_root(lab, broken) / sub, symlinks=True)
-    yield state
-    lab.ansible(":".join(main), "ansible.builtin.shell", f"userdel -r {CLERK} 2>/dev/null; true", become=True)
+    return state
 
 
 def test_preview_changes_nothing_and_lists_what_the_real_run_changes(harden: Any) -> None:
@@ -197,15 +147,18 @@ def test_preview_changes_nothing_and_lists_what_the_real_run_changes(harden: Any
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert harden["after_check"] == {h: harden["seeded"][h] for h in harden["main"]}
     assert harden["preview"], "the preview lists no change on non-compliant hosts"
-    assert harden["preview"] == harden["applied"]
+    linux = set(harden["main"])  # the devices' preview: test_harden_network_lab.py (per control task)
+    assert {r for r in harden["preview"] if r[0] in linux} == {r for r in harden["applied"] if r[0] in linux}
 
 
 def test_real_run_brings_the_seeded_items_to_compliance(harden: Any) -> None:
     proc, _ = harden["real"]
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     by_host = {h["host"]: h for h in harden["outcome"]}
-    assert set(by_host) == set(harden["main"])
+    assert set(by_host) == {*harden["main"], *harden["devices"]}  # the devices: test_harden_network_lab.py
     for host, h in by_host.items():
+        if host not in harden["main"]:
+            continue
         assert h["fixed"], host
         left = {m["control_id"] for m in h["not_fixed"] + h["worse"]}
         assert left <= set(NOT_REMEDIATED), (
@@ -221,12 +174,15 @@ def test_real_run_brings_the_seeded_items_to_compliance(harden: Any) -> None:
 def test_an_approved_exception_is_skipped_and_shown_an_expired_one_ignored(harden: Any) -> None:
     assert not [r for r in harden["applied"] if r[1] == "L3-CES1-33"]
     assert [r for r in harden["applied"] if r[1] == "L3-CES1-02"]  # the expired exception does not skip
-    shown = [r for r in harden["after_audit"] if r["control_id"] == "L3-CES1-33"]
+    shown = [
+        r for r in harden["after_audit"] if r["control_id"] == "L3-CES1-33" and r["host"] in harden["main"]
+    ]
     assert len(shown) == len(harden["main"])
     for row in shown:
         assert row["verdict"] == "已批准例外" and "实验：保留命令历史以便取证" in row["record"], row
     for h in harden["outcome"]:
-        assert [m["control_id"] for m in h["excepted"]] == ["L3-CES1-33"]
+        if h["host"] in harden["main"]:  # the VRP device's own exception: test_harden_network_lab.py
+            assert [m["control_id"] for m in h["excepted"]] == ["L3-CES1-33"]
 
 
 def test_second_run_changes_nothing(harden: Any) -> None:
@@ -235,26 +191,11 @@ def test_second_run_changes_nothing(harden: Any) -> None:
     assert {h: s["changed"] for h, s in stats.items() if s["changed"]} == {}
 
 
-def test_management_and_user_access_hold_after_hardening(lab: Lab, harden: Any) -> None:
-    env = dict(lab.env, ANSIBLE_SSH_ARGS="-o ControlMaster=no -o ControlPath=none")  # a fresh connection
-    cmd = [str(BIN / "ansible"), "-i", str(lab.inventory), ":".join(harden["main"]), "-m", "ansible.builtin.command",
-           "-a", "id -u", "--become"]  # fmt: skip
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, check=False)
+def test_management_and_user_access_hold_after_hardening(harden: Any) -> None:
+    proc = harden["fresh"]  # `ansible -m command --become` with a fresh connection (ControlPath=none)
     assert proc.returncode == 0, proc.stdout[-2000:]
     for host in harden["main"]:
-        client = paramiko.SSHClient()
-        client.set_missing_host_key_policy(paramiko.AutoAddPolicy())  # lab host: fresh host keys per lab
-        client.connect(
-            address(lab, host),
-            username=CLERK,
-            password=CLERK_PW,
-            look_for_keys=False,
-            allow_agent=False,
-            timeout=20,
-        )
-        _, stdout, _ = client.exec_command("id -un")
-        assert stdout.read().decode().strip() == CLERK, host
-        client.close()
+        assert harden["user_login"][host] == CLERK, host  # a password login of a normal user (paramiko)
 
 
 def test_one_tag_applies_one_control_only(harden: Any) -> None:

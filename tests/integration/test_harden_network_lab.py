@@ -7,64 +7,40 @@ pre-change configuration. Each device is reset to its seeded configuration first
 lab device --reset`), so the audit's own lab tests keep their verdicts.
 
 Kept cheap for CI (every playbook process and every network task costs: each task starts a Python
-`ansible-connection` helper per device): the three vendors go through ONE check run, ONE real run
-(harden.yml, whose own audits before and after are the audits the tests read — no separate audit
-runs), ONE idempotence run and ONE ad-hoc login. The refused-command case runs once per vendor, the
-three side by side and limited to two controls: the rollback is not shared code — IOS `configure
-replace`, Comware `configuration replace file` and the VRP undo commands each have their own
-rollback.yml — and a failed device stops a combined run before the next vendor's play (Ansible ends the
-playbook when a whole batch fails), so one combined run would only ever roll back the first vendor."""
+`ansible-connection` helper per device): the check run, the real run (harden.yml, whose own audits
+before and after are the audits the tests read — no separate audit runs), the idempotence run and the
+ad-hoc login are the session's ONE combined hardening of the Linux test hosts and these three devices
+together (``harden_combined``, tests/integration/harden_combined.py), which test_harden_lab.py reads
+too. The refused-command case runs once per vendor here, the three side by side and limited to two
+controls: the rollback is not shared code — IOS `configure replace`, Comware `configuration replace
+file` and the VRP undo commands each have their own rollback.yml — and a failed device stops a
+combined run before the next vendor's play (Ansible ends the playbook when a whole batch fails), so one
+combined run would only ever roll back the first vendor."""
 
 from __future__ import annotations
 
 import json
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from courtops.harden import netconfig
 
-from .conftest import BIN, REPO_ROOT, Lab
+from .conftest import REPO_ROOT, Lab
+from .harden_combined import PLATFORMS, Combined, Run, reset, running
 
 pytestmark = pytest.mark.lab
 
-HARDEN = REPO_ROOT / "playbooks" / "harden.yml"
 HARDEN_NETWORK = REPO_ROOT / "playbooks" / "harden_network.yml"
-PLATFORMS = ("vrp", "comware", "ios")
 #: the network items the roles cover, per platform
 COVERED = {
     "vrp": ["L3-CES1-01", "L3-CES1-02", "L3-CES1-03", "L3-CES1-14", "L3-CES1-18", "L3-CES1-19", "L3-CES1-25"],
     "comware": ["L3-CES1-01", "L3-CES1-02", "L3-CES1-03", "L3-CES1-13", "L3-CES1-14", "L3-CES1-18", "L3-CES1-19", "L3-CES1-25"],
     "ios": ["L3-CES1-02", "L3-CES1-03", "L3-CES1-05", "L3-CES1-13", "L3-CES1-14", "L3-CES1-18", "L3-CES1-19", "L3-CES1-25", "L3-CES1-28"],
 }  # fmt: skip
-EXCEPTION = [
-    {
-        "control_id": "L3-CES1-13",
-        "reason": "实验：NTP 由上级单位统一下发",
-        "approver": "信息技术科（实验）",
-        "expires": "2099-12-31",
-    }
-]
 BAD_LOGHOST = "10.0.0.300"  # every vendor refuses an address with an octet above 255
-#: a fresh login reads the version (ad hoc, one process for the three devices)
-VERSION_CMD = "command={{ 'show version' if ansible_network_os is search('ios') else 'display version' }}"
-
-
-def _device(lab: Lab, platform: str) -> str:
-    return next(s.name for s in lab.network if s.platform == platform and not s.vars.get("lab_compliant"))
-
-
-def _running(lab: Lab, host: str) -> str:
-    return (lab.cfg.state_dir / "devices" / "state" / host / "running.cfg").read_text(encoding="utf-8")
-
-
-def _reset(host: str, lab: Lab) -> None:
-    cmd = [str(BIN / "courtops"), "lab", "device", host, "--reset", "--misbehave", "none"]
-    subprocess.run(cmd, check=True, capture_output=True, env=lab.env, cwd=REPO_ROOT)
 
 
 def _play(lab: Lab, path: Path, *extra: str) -> tuple[int, dict[str, Any], str]:
@@ -89,47 +65,47 @@ def _verdicts(out: Path, hosts: dict[str, str]) -> dict[str, dict[str, str]]:
 
 
 def _refused(lab: Lab, platform: str, host: str, tmp: Path) -> dict[str, Any]:
-    _reset(host, lab)
-    r: dict[str, Any] = {"pre_failure": _running(lab, host)}
+    reset(lab, host)
+    r: dict[str, Any] = {"pre_failure": running(lab, host)}
     bad = json.dumps({f"harden_{platform}_loghosts": [BAD_LOGHOST]})
     base = ("-e", f"target={host}", "-e", f"harden_output_dir={tmp / 'failed' / platform}", "-e", "change_id=LAB-FAIL")  # fmt: skip
     r["failed"] = _play(lab, HARDEN_NETWORK, *base, "--tags", "L3-CES1-03,L3-CES1-14", "-e", bad)
-    r["after_failure"] = _running(lab, host)
+    r["after_failure"] = running(lab, host)
     return r
 
 
+def _combined(run: Run) -> tuple[int, dict[str, Any], str]:
+    """A combined run as this module's runs are: rc, the JSON callback's data, its text with stderr."""
+    return run.proc.returncode, run.data, run.text
+
+
 @pytest.fixture(scope="module")
-def runs(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def runs(lab: Lab, harden_combined: Combined, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("harden-network")
-    hosts = {p: _device(lab, p) for p in PLATFORMS}
-    # the approved exception for the VRP device only: a second inventory source with its host var
-    overlay = tmp / "exception.yml"
-    overlay.write_text(yaml.safe_dump({"all": {"hosts": {hosts["vrp"]: {"dengbao_exceptions": EXCEPTION}}}}, allow_unicode=True))  # fmt: skip
-    target = ":".join(hosts.values())
-    base = ("-i", str(overlay), "-e", f"target={target}", "-e", f"harden_output_dir={tmp / 'harden'}")
+    c = harden_combined
+    hosts = c.devices
+    real = c.runs["real"]
     r: dict[str, Any] = {"hosts": hosts}
-    for host in hosts.values():
-        _reset(host, lab)
+    r["seeded"] = c.seeded_config
+    r["check"] = _combined(c.runs["check"])
+    r["after_check"] = c.config_after_check
+    # the real run through harden.yml: its audits before and after are the ones the tests read
+    r["first"] = _combined(real)
+    r["hardened"] = c.hardened_config
+    r["before"] = _verdicts(real.out / "audit-before", hosts)
+    r["after"] = _verdicts(real.out / "audit-after", hosts)
+    r["second"] = _combined(c.runs["again"])
+    r["login"] = c.device_login
+    backups = sorted((real.out / "network-backup").rglob("*-pre.cfg"))
+    r["backups"] = {p: [b.name for b in backups if b.name == f"{h}-pre.cfg"] for p, h in hosts.items()}
+    r["backup_text"] = {p: "".join(b.read_text(encoding="utf-8") for b in backups if b.name == f"{h}-pre.cfg") for p, h in hosts.items()}  # fmt: skip
     try:
-        r["seeded"] = {p: _running(lab, h) for p, h in hosts.items()}
-        r["check"] = _play(lab, HARDEN_NETWORK, *base, "--check", "--diff")
-        r["after_check"] = {p: _running(lab, h) for p, h in hosts.items()}
-        # the real run through harden.yml: its audits before and after are the ones the tests read
-        r["first"] = _play(lab, HARDEN, *base, "-e", "change_id=LAB-NET-1")
-        r["hardened"] = {p: _running(lab, h) for p, h in hosts.items()}
-        r["before"] = _verdicts(tmp / "harden" / "audit-before", hosts)
-        r["after"] = _verdicts(tmp / "harden" / "audit-after", hosts)
-        r["second"] = _play(lab, HARDEN_NETWORK, *base, "-e", "change_id=LAB-NET-1")
-        r["login"] = lab.ansible(target, "ansible.netcommon.cli_command", VERSION_CMD)
-        backups = sorted((tmp / "harden" / "network-backup").rglob("*-pre.cfg"))
-        r["backups"] = {p: [b.name for b in backups if b.name == f"{h}-pre.cfg"] for p, h in hosts.items()}
-        r["backup_text"] = {p: "".join(b.read_text(encoding="utf-8") for b in backups if b.name == f"{h}-pre.cfg") for p, h in hosts.items()}  # fmt: skip
         with ThreadPoolExecutor(max_workers=len(PLATFORMS)) as pool:
             futures = {p: pool.submit(_refused, lab, p, h, tmp) for p, h in hosts.items()}
             r["refused"] = {p: f.result() for p, f in futures.items()}
     finally:
         for host in hosts.values():
-            _reset(host, lab)
+            reset(lab, host)
     return r
 
 

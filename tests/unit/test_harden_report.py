@@ -111,6 +111,46 @@ def test_outcome_sorts_items_into_fixed_not_fixed_manual_and_exceptions(tmp_path
     assert "整改为符合" in (tmp_path / "outcome.html").read_text(encoding="utf-8")
 
 
+def test_outcome_page_shows_the_share_per_class_and_overall_before_and_after(tmp_path: Path) -> None:
+    from courtops.harden_outcome import as_dicts
+    from courtops.harden_scores import OVERALL, compare, shares
+
+    before = [
+        _row("s", "L3-CES1-01", "不符合"),
+        _row("s", "L3-CES1-02", "符合"),
+        _row("p", "L3-CES1-01", "不符合"),
+    ]
+    after = [
+        _row("s", "L3-CES1-01", "符合"),
+        _row("s", "L3-CES1-02", "符合"),
+        _row("p", "L3-CES1-01", "符合"),
+    ]
+    classes = {"s": "servers", "p": "pcs"}
+    scores = [
+        {
+            "class": r.cls,
+            "overall": r.cls == OVERALL,
+            "hosts": r.hosts,
+            "before": r.before.text(),
+            "after": r.after.text(),
+        }
+        for r in compare(shares(before, classes), shares(after, classes))
+    ]
+    write_outcome(as_dicts(outcome(before, after)), {"change_id": "CHG-1"}, tmp_path, scores)
+    html = (tmp_path / "outcome.html").read_text(encoding="utf-8")
+    assert "各类主机等保符合率" in html
+    assert (
+        '<td>服务器</td><td class="num">1</td><td class="num">50.0% (1/2)</td><td class="num">100.0% (2/2)</td>'
+        in html
+    )
+    assert (
+        '<th>全部主机</th><td class="num">2</td><td class="num">33.3% (1/3)</td><td class="num">100.0% (3/3)</td>'
+        in html
+    )
+    write_outcome([], {}, tmp_path)
+    assert "无法计算符合率" in (tmp_path / "outcome.html").read_text(encoding="utf-8")
+
+
 def test_a_host_missing_after_the_run_is_not_fixed() -> None:
     (h,) = outcome([_row("h", "L3-CES1-01", "不符合")], [])
     assert not h.audited_after and [m.control_id for m in h.not_fixed] == ["L3-CES1-01"]
