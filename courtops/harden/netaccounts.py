@@ -187,12 +187,12 @@ def plan(
         if missing:
             errors["L3-CES1-28"].append(
                 f"账户 {'、'.join(missing)} 的口令为可还原/明文形式，但未给出其不可逆口令散列"
-                f"（harden_{platform}_user_secret_hashes），未发送任何命令"
+                f"（harden_{platform}_user_secret_hashes）"
             )
         malformed = sorted(n for n in weak if n in hashes and not HASH_FORMS[platform].match(str(hashes[n])))
         if malformed:
             errors["L3-CES1-28"].append(
-                f"账户 {'、'.join(malformed)} 的口令散列不是设备接受的形式（{_HASH_NAMES[platform]}），未发送任何命令"
+                f"账户 {'、'.join(malformed)} 的口令散列不是设备接受的形式（{_HASH_NAMES[platform]}）"
             )
         convert = [n for n in weak if n != mgmt_user and n in hashes and n not in malformed]
         if platform == "vrp" and convert:
