@@ -23,6 +23,10 @@ _SEPARATORS = ("#", "!")
 _TRAILERS = ("return", "end")
 _NEGATION = {"vrp": "undo", "comware": "undo", "ios": "no"}
 _LEAVE = {"vrp": "quit", "comware": "quit", "ios": "exit"}  # back up one view
+#: lines the device replaces when the same kind is typed again (a user's one password, a line's one
+#: authentication mode): the undo retypes the old line, it does not negate the new one — VRP has no
+#: `undo local-user NAME password irreversible-cipher …`, and undoing the mode would leave the default
+_REPLACED = re.compile(r"^(local-user \S+ password|authentication-mode) ")
 
 
 class ConfigError(ValueError):
@@ -83,8 +87,9 @@ def _negate(line: str, negation: str) -> str:
 def undo_commands(before: str, after: str, platform: str) -> list[str]:
     """Commands typed in system view / global configuration that turn `after` back into `before`.
 
-    Lines only in `after` are negated first (a whole added section by its header alone), then lines
-    only in `before` are typed again; a line inside a section is typed after its section headers and
+    Lines only in `after` are negated first (a whole added section by its header alone; a line that
+    replaced one of its kind is not: retyping the old one replaces it again), then lines only in
+    `before` are typed again; a line inside a section is typed after its section headers and
     followed by one `quit` / `exit` per header, so the next command is typed where it belongs."""
     negation = _NEGATION[platform]
     old, new = lines(before, platform), lines(after, platform)
@@ -92,9 +97,12 @@ def undo_commands(before: str, after: str, platform: str) -> list[str]:
     commands: list[str] = []
     # sections that did not exist before go with their header: their lines need no undo of their own
     added = {(*path, line) for path, line in new if (path, line) not in old_set}
+    replaced = {(path, m.group(1)) for path, line in old if (m := _REPLACED.match(line))}
     for path, line in reversed(new):
         if (path, line) in old_set or any(path[: i + 1] in added for i in range(len(path))):
             continue
+        if (m := _REPLACED.match(line)) and (path, m.group(1)) in replaced:
+            continue  # typing the old line again (below) replaces it
         commands.extend(_typed(path, _negate(line, negation), _LEAVE[platform]))
     for path, line in old:
         if (path, line) not in new_set:

@@ -4,6 +4,7 @@ lab's syslog/NTP stand-ins live) as log host and NTP server, a lab-only SNMPv3 u
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from courtops.lab.config import LabConfig
@@ -16,6 +17,24 @@ SNMP_PRIV_KEY = "Lab-Only-Priv-2026"
 #: and the lab device's `admin`, which the seeded configuration keeps as a type-7 password
 IOS_ENABLE_SECRET_HASH = "$9$LabOnlyEnableSalt$LabOnlyEnableHashNotARealSecret000000000001"
 IOS_USER_SECRET_HASHES = {"admin": "$9$LabOnlyAdminSalt$LabOnlyAdminHashNotARealSecret0000000000001"}
+#: the court's lists for L3-CES1-06 and L3-CES1-05 in the lab: the seeded non-compliant devices keep the
+#: factory account `admin` beside the management account `labops` (both of level 15), and `netops`, a
+#: level-3 account with the `terminal` service type and a reversible password (L3-CES1-28)
+REMOVE_DEFAULT_ACCOUNTS = ["admin"]
+CONSOLE_ACCOUNTS = ["netops"]
+#: the hash form each device takes for an irreversible password (courtops/harden/netaccounts.py)
+_HASH_FORMS = {
+    "vrp": "$1c${salt}${digest}$",
+    "comware": "$h$6${salt}${digest}==",
+    "ios": "$9${salt}${digest}",
+}
+
+
+def lab_secret_hash(platform: str, user: str) -> str:
+    """A hash-shaped value for a lab account, derived from its names: no password lies behind it (the
+    simulators authenticate the management account only), and none is written in the repository."""
+    digest = hashlib.sha256(f"courtops-lab/{platform}/{user}".encode()).hexdigest()
+    return _HASH_FORMS[platform].format(salt=digest[:16], digest=digest[16:])
 
 
 def network_harden_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
@@ -24,7 +43,11 @@ def network_harden_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
     net = cfg.subnet
     wildcard = str(net.hostmask)
     p = f"harden_{platform}_"
-    ios = {p + "enable_secret_hash": IOS_ENABLE_SECRET_HASH, p + "user_secret_hashes": IOS_USER_SECRET_HASHES}
+    ios = {p + "enable_secret_hash": IOS_ENABLE_SECRET_HASH}
+    hashes = {"netops": lab_secret_hash(platform, "netops")}
+    accounts = {p + "remove_default_accounts": REMOVE_DEFAULT_ACCOUNTS}
+    if platform != "ios":
+        accounts[p + "console_accounts"] = CONSOLE_ACCOUNTS
     return {
         p + "mgmt_sources": [{"address": str(net.network_address), "wildcard": wildcard}],
         p + "loghosts": [cfg.gateway],
@@ -32,5 +55,7 @@ def network_harden_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
         p + "snmp_user": SNMP_USER,
         p + "snmp_auth_key": SNMP_AUTH_KEY,
         p + "snmp_priv_key": SNMP_PRIV_KEY,
+        p + "user_secret_hashes": {**(IOS_USER_SECRET_HASHES if platform == "ios" else {}), **hashes},
+        **accounts,
         **(ios if platform == "ios" else {}),
     }

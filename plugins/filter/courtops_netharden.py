@@ -8,7 +8,10 @@
 - ``courtops_acl_permits(sources, address)``: the management ACL lets ``address`` in;
 - ``courtops_run_dir(out_dir, token='')``: creates the run's own directory (courtops/exportdir.py), returns its path;
 - ``courtops_ios_anonymous_lines(config)``: the IOS `line …` headers that log in without a personal account;
-- ``courtops_ios_password_users(config)``: the IOS local users kept with a reversible password (name, privilege).
+- ``courtops_ios_password_users(config)``: the IOS local users kept with a reversible password (name, privilege);
+- ``courtops_net_account_plan(config, platform, mgmt_user, remove, hashes, console_accounts)``: per control
+  id (L3-CES1-05, -06, -28) the account lines to send and the reasons they are refused
+  (courtops/harden/netaccounts.py).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 from ansible.errors import AnsibleFilterError
 
 from courtops import exportdir
-from courtops.harden import netconfig
+from courtops.harden import netaccounts, netconfig
 from courtops.secrets import mask_text, rules_for
 from courtops.vendors import ios
 
@@ -66,6 +69,29 @@ def courtops_ios_password_users(config: str) -> list[dict[str, str]]:
     return ios.password_users(str(config))
 
 
+def courtops_net_account_plan(
+    config: str,
+    platform: str,
+    mgmt_user: str,
+    remove: Any = None,
+    hashes: Any = None,
+    console_accounts: Any = None,
+    enabled: Any = None,
+) -> dict[str, Any]:
+    try:
+        return netaccounts.plan(
+            str(config),
+            str(platform),
+            str(mgmt_user),
+            list(remove or []),
+            dict(hashes or {}),
+            list(console_accounts or []),
+            None if enabled is None else list(enabled),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise AnsibleFilterError(f"courtops_net_account_plan: {exc}") from exc
+
+
 class FilterModule:
     def filters(self) -> dict[str, Any]:
         return {
@@ -76,4 +102,5 @@ class FilterModule:
             "courtops_run_dir": courtops_run_dir,
             "courtops_ios_anonymous_lines": courtops_ios_anonymous_lines,
             "courtops_ios_password_users": courtops_ios_password_users,
+            "courtops_net_account_plan": courtops_net_account_plan,
         }

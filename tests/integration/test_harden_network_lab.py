@@ -20,6 +20,8 @@ combined run would only ever roll back the first vendor."""
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,7 @@ from typing import Any
 import pytest
 
 from courtops.harden import netconfig
+from courtops.lab.harden_vars import lab_secret_hash
 
 from .conftest import REPO_ROOT, Lab
 from .harden_combined import PLATFORMS, Combined, Run, reset, running
@@ -36,10 +39,11 @@ pytestmark = pytest.mark.lab
 HARDEN_NETWORK = REPO_ROOT / "playbooks" / "harden_network.yml"
 #: the network items the roles cover, per platform
 COVERED = {
-    "vrp": ["L3-CES1-01", "L3-CES1-02", "L3-CES1-03", "L3-CES1-14", "L3-CES1-18", "L3-CES1-19", "L3-CES1-25"],
-    "comware": ["L3-CES1-01", "L3-CES1-02", "L3-CES1-03", "L3-CES1-13", "L3-CES1-14", "L3-CES1-18", "L3-CES1-19", "L3-CES1-25"],
-    "ios": ["L3-CES1-02", "L3-CES1-03", "L3-CES1-05", "L3-CES1-13", "L3-CES1-14", "L3-CES1-18", "L3-CES1-19", "L3-CES1-25", "L3-CES1-28"],
+    "vrp": ["L3-CES1-01", "L3-CES1-02", "L3-CES1-03", "L3-CES1-05", "L3-CES1-06", "L3-CES1-14", "L3-CES1-18", "L3-CES1-19", "L3-CES1-25", "L3-CES1-28"],
+    "comware": ["L3-CES1-01", "L3-CES1-02", "L3-CES1-03", "L3-CES1-05", "L3-CES1-06", "L3-CES1-13", "L3-CES1-14", "L3-CES1-18", "L3-CES1-19", "L3-CES1-25", "L3-CES1-28"],
+    "ios": ["L3-CES1-02", "L3-CES1-03", "L3-CES1-05", "L3-CES1-06", "L3-CES1-13", "L3-CES1-14", "L3-CES1-18", "L3-CES1-19", "L3-CES1-25", "L3-CES1-28"],
 }  # fmt: skip
+LABEL = {"vrp": "VRP", "comware": "Comware", "ios": "IOS"}  # the roles' task name prefixes
 BAD_LOGHOST = "10.0.0.300"  # every vendor refuses an address with an octet above 255
 
 
@@ -120,7 +124,8 @@ def _changed(run: tuple[int, dict[str, Any], str], host: str, controls_only: boo
         for t in play["tasks"]
         if t["hosts"].get(host, {}).get("changed")
     ]
-    return [n for n in names if n.startswith("L3-")] if controls_only else names
+    # the JSON callback names a role's task `role : name`
+    return [n for n in names if n.split(" : ", 1)[-1].startswith("L3-")] if controls_only else names
 
 
 @pytest.mark.parametrize("platform", PLATFORMS)
@@ -140,6 +145,7 @@ def test_check_mode_previews_exactly_what_the_real_run_changes_and_changes_nothi
     assert _stats(runs["check"], host).get("changed", 0) > 0, "the preview lists what would change"
     assert runs["after_check"][platform] == runs["seeded"][platform], "--check sent nothing"
     preview = _changed(runs["check"], host, controls_only=True)
+    assert len(preview) >= 4, preview
     assert preview == _changed(runs["first"], host, controls_only=True), "the preview is what the run changed"
 
 
@@ -169,6 +175,41 @@ def test_the_configuration_is_backed_up_first_and_masked(runs: dict[str, Any], p
     text = runs["backup_text"][platform]
     assert "（已隐藏" in text, "its secrets are masked"
     assert "LabOnlyHash" not in text and "LabOnlySalt" not in text
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_the_court_s_accounts_are_applied_and_no_hash_is_shown(runs: dict[str, Any], platform: str) -> None:
+    host, hardened, netops = (
+        runs["hosts"][platform],
+        runs["hardened"][platform],
+        lab_secret_hash(platform, "netops"),
+    )
+    assert not re.search(r"^\s*(local-user|username) admin\b", hardened, re.M), "the default account is gone"
+    assert re.search(r"^\s*(local-user|username) labops\b", hardened, re.M), "the management account stays"
+    assert netops in hardened, "netops keeps the court's irreversible hash"
+    # the tasks that plan and send the hash show none of it (no_log); the running configuration the
+    # roles read is printed as the device holds it, and holds the hash once it is set
+    assert netops not in runs["check"][2], "the preview does not show the hash"
+    for run in ("check", "first"):
+        sending = [
+            t
+            for play in runs[run][1].get("plays", [])
+            for t in play["tasks"]
+            # the JSON callback names a role's task `role : name`
+            if host in t["hosts"]
+            and t["task"]["name"]
+            .split(" : ", 1)[-1]
+            .startswith(("L3-CES1-28", f"Harden {LABEL[platform]} | account"))
+        ]
+        assert len(sending) >= 2 and netops not in json.dumps(sending), (
+            f"{run}: the hash is censored where it is sent"
+        )
+    if platform != "ios":  # the console asks for an account
+        console = {
+            "vrp": r"user-interface con 0\n authentication-mode aaa",
+            "comware": r"line aux 0\n authentication-mode scheme",
+        }
+        assert re.search(console[platform], hardened), hardened
 
 
 def test_an_approved_exception_is_skipped_and_shown_as_such(runs: dict[str, Any]) -> None:

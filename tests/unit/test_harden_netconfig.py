@@ -88,3 +88,30 @@ def test_acl_permits(address: str, permitted: bool) -> None:
     assert netconfig.acl_permits(sources, address) is permitted
     assert netconfig.acl_permits(sources, "172.16.0.9") and not netconfig.acl_permits(sources, "172.16.0.10")
     assert not netconfig.acl_permits([], address)
+
+
+#: what roles/harden_vrp sends for L3-CES1-06, -28 and -05 on the non-compliant device (hash-shaped, no password)
+VRP_ACCOUNTS = [
+    "aaa", "undo local-user admin", "local-user netops password irreversible-cipher $1c$LabSalt$LabDigest$", "quit",
+    "user-interface con 0", "authentication-mode aaa", "quit",
+]  # fmt: skip
+
+
+def test_vrp_undo_brings_back_a_deleted_user_a_reversible_password_and_the_console_mode(
+    tmp_path: Path,
+) -> None:
+    s = _device(tmp_path, "vrp", "noncompliant")
+    before = _running(s)
+    _type(s, VRP_ACCOUNTS)
+    after = _running(s)
+    assert "local-user admin" not in after and "authentication-mode password" not in after
+    undo = netconfig.undo_commands(before, after, "vrp")
+    assert "local-user admin privilege level 15" in undo, "the deleted user is typed again"
+    assert "local-user netops password cipher %^%#LabOnlyNetopsCipher%^%#" in undo, (
+        "the old password is typed again"
+    )
+    assert not any(c.startswith("undo local-user netops password") for c in undo), (
+        "VRP has no such undo: retyped instead"
+    )
+    _type(s, undo)
+    assert netconfig.same(before, _running(s), "vrp")

@@ -159,7 +159,7 @@ COMWARE = Dialect(
         r"(rule \d+) ",
         r"(password-control (?:aging|length|history|login-attempt)) ",
         r"(password-control composition) ",
-        r"(password (?:hash|cipher|simple)) ",
+        r"(password) (?:hash|cipher|simple) ",  # a user has one password, whatever its form
         r"(ssh server acl) ",
         r"(info-center timestamp loghost) ",
         r"(snmp-agent sys-info version) ",
