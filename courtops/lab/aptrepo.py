@@ -7,7 +7,11 @@ packages and two flat repositories under ``<state dir>/aptrepo/``:
   its postinst writes ``/run/reboot-required``), ``courtops-recorder-client`` 1.0 and 1.1 (the
   courtroom recording client whose version the court pins: the lab holds it) and
   ``courtops-secpkg`` 1.0;
-- ``security/``: ``courtops-secpkg`` 1.1, the "security" update, in a suite of its own.
+- ``security/``: ``courtops-secpkg`` 1.1, the "security" update, in a suite of its own;
+- ``debian/``: real Debian packages the hardening role installs (AIDE, chrony and the dependencies the
+  image lacks), fetched once on the controller and cached (`courtops/lab/debpkgs.py`). Every lab host
+  has this suite as its own package source (``/etc/apt/sources.list.d/courtops-lab-debian.list``), as a
+  court host has the court's mirror; the patch role reads only the sources it is given.
 
 A ``python3 -m http.server`` on the lab bridge address serves it (port `repo_port`); each zone
 has its own path (``/intranet``, ``/extranet``, ``/finance``, ``/courtroom``, ``/management``:
@@ -31,7 +35,7 @@ from typing import Any
 
 import yaml
 
-from courtops.lab import courtcal, rebootd, state
+from courtops.lab import courtcal, debpkgs, rebootd, state
 from courtops.lab.config import LabConfig
 from courtops.lab.plan import HostSpec
 from courtops.lab.util import LabError, pid_alive, progress, run
@@ -49,7 +53,10 @@ PACKAGES = (
 BASE_VERSIONS = {"courtops-testpkg": "1.0", "courtops-recorder-client": "1.0", "courtops-secpkg": "1.0"}
 #: the package the lab's courtroom group holds at its pinned version
 HELD_PACKAGE = "courtops-recorder-client"
-SUITES = {"main": "courtops-lab", "security": "courtops-lab-security"}
+SUITES = {"main": "courtops-lab", "security": "courtops-lab-security", "debian": "courtops-lab-debian"}
+#: the suite of real Debian packages (debpkgs.PACKAGES) and the host's source file that names it
+DEBIAN_SUITE = "debian"
+HOST_SOURCE = "etc/apt/sources.list.d/courtops-lab-debian.list"
 #: every zone has its own mirror path (the court's intranet, extranet and finance networks each have one)
 ZONE_PATHS = ("intranet", "extranet", "finance", "courtroom", "management")
 #: where fresh hosts keep the base packages (inside the host's root)
@@ -102,7 +109,8 @@ def _run_in(cwd: Path, cmd: list[str]) -> str:
 
 
 def build(cfg: LabConfig) -> Path:
-    """Build the packages and both repositories (again each time: cheap, and always consistent)."""
+    """Build the packages and the repositories (again each time: cheap, and always consistent); the
+    Debian packages come from the controller's cache (fetched the first time)."""
     if shutil.which("apt-ftparchive") is None:
         raise LabError("apt-ftparchive is not installed (Debian package apt-utils): run `make system-deps`")
     top = repo_dir(cfg)
@@ -114,6 +122,9 @@ def build(cfg: LabConfig) -> Path:
             dest = tree / suite
             dest.mkdir(parents=True, exist_ok=True)
             shutil.move(str(_deb(Path(tmp), name, version, reboot)), dest)
+    (tree / DEBIAN_SUITE).mkdir(parents=True, exist_ok=True)
+    for deb in debpkgs.fetch(cfg):
+        shutil.copy2(deb, tree / DEBIAN_SUITE)
     for suite, label in SUITES.items():
         d = tree / suite
         packages = _run_in(d, ["apt-ftparchive", "packages", "."])
@@ -168,6 +179,10 @@ def seed(cfg: LabConfig, spec: HostSpec, leader: int, *, force: bool = False) ->
     # the repository is on the bridge itself: apt reaches it directly, not through the Debian-only proxy
     (root / "etc/apt/apt.conf.d/91courtops-lab-repo").write_text(
         f'Acquire::http::Proxy::{cfg.gateway} "DIRECT";\n', encoding="utf-8"
+    )
+    # the host's own package source for what hardening installs (AIDE, chrony), its zone's mirror
+    (root / HOST_SOURCE).write_text(
+        f"deb [trusted=yes] {mirror_url(cfg, spec.zone)}/{DEBIAN_SUITE} ./\n", encoding="utf-8"
     )
     if not force and all(_installed(root, p) for p in BASE_VERSIONS):
         return

@@ -1,6 +1,6 @@
-"""What the lab's inventory tells the network hardening roles (roles/harden_*): the court's values
-for the lab — the lab subnet as the management network, the bridge (where the controller and the
-lab's syslog/NTP stand-ins live) as log host and NTP server, a lab-only SNMPv3 user."""
+"""What the lab's inventory tells the hardening roles (roles/harden_*): the court's values for the
+lab — the lab subnet as the management network, the bridge (where the controller and the lab's
+syslog/NTP stand-ins live) as log host and NTP server, a lab-only SNMPv3 user."""
 
 from __future__ import annotations
 
@@ -59,3 +59,12 @@ def network_harden_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
         **accounts,
         **(ios if platform == "ios" else {}),
     }
+
+
+def linux_harden_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
+    """harden_linux's court values for the lab's Linux hosts: the bridge as the time source (L3-CES1-13).
+    Both layouts keep L3-CES1-13 and L3-CES1-26 on: the lab's Red-Hat-layout host is a Debian base with
+    apt, and installs chrony and AIDE from the lab repository like the others (courtops/lab/debpkgs.py)."""
+    if platform not in ("linux_deb", "linux_rpm"):
+        return {}
+    return {"harden_linux_ntp_servers": [cfg.gateway]}

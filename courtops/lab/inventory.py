@@ -54,6 +54,7 @@ def _platform_vars(cfg: LabConfig, platform: str) -> dict[str, Any]:
             "ansible_ssh_private_key_file": str(cfg.ssh_key),
             "ansible_ssh_common_args": ssh_args,
             "ansible_python_interpreter": "/usr/bin/python3",
+            **harden_vars.linux_harden_vars(cfg, platform),
         }
     if platform in vendors.platforms():
         return {

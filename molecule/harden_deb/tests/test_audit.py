@@ -21,12 +21,11 @@ from courtops.lab.config import LabConfig
 LAB_LIMITS = {
     "L3-CES1-11",  # Debian: no SELinux
     "L3-CES1-12",  # auditd cannot run in a container
-    "L3-CES1-13",  # no NTP server or time daemon in the lab
+    "L3-CES1-13",  # chrony installed, configured, enabled, but a container cannot set the clock
     "L3-CES1-15",  # no kernel audit in a container
     "L3-CES1-21",  # patches: the patch playbook's; the image has no package index
     "L3-CES1-22",  # HIDS: the court's product
     "L3-CES1-23",  # antivirus: the court's product
-    "L3-CES1-26",  # AIDE: needs a package source
 }
 MANUAL_PREFIX = "待人工核查："
 
@@ -72,5 +71,15 @@ def test_the_hardened_controls_are_judged_compliant(findings: list[dict[str, Any
     verdicts = {(f["host"], f["control_id"]): f["verdict"] for f in findings}
     for host in instances():
         for cid in ("L3-CES1-01", "L3-CES1-02", "L3-CES1-03", "L3-CES1-06", "L3-CES1-09", "L3-CES1-18",
-                    "L3-CES1-19", "L3-CES1-25", "L3-CES1-27", "L3-CES1-33"):  # fmt: skip
+                    "L3-CES1-19", "L3-CES1-25", "L3-CES1-26", "L3-CES1-27", "L3-CES1-33"):  # fmt: skip
             assert verdicts.get((host, cid)) == "符合", (host, cid, verdicts.get((host, cid)))
+
+
+def test_time_sync_is_judged_on_its_evidence_in_a_container(findings: list[dict[str, Any]]) -> None:
+    """L3-CES1-13: chrony is configured and enabled, but it cannot run in a container (no CAP_SYS_TIME):
+    no time daemon runs and the clock is not synchronised, so the audit must not say 符合."""
+    seen = [f for f in findings if f["control_id"] == "L3-CES1-13"]
+    assert len(seen) == len(instances())
+    for f in seen:
+        if f["control_id"] == "L3-CES1-13":
+            assert f["verdict"] == "不符合", f

@@ -122,3 +122,28 @@ def test_l3_ces1_28_and_33_hash_method_and_history(host: Any, thresholds: dict[s
     profile = host.file("/etc/profile.d/courtops-harden.sh").content_string
     hist = re.search(r"^HISTSIZE=(\d+)$", profile, re.M)
     assert hist and int(hist.group(1)) <= thresholds["dengbao_histsize_max"]
+
+
+def test_l3_ces1_13_chrony_points_at_the_court_time_sources_and_is_enabled(host: Any) -> None:
+    servers = host.ansible.get_variables().get("harden_linux_ntp_servers")
+    assert servers, "the lab inventory gives harden_linux_ntp_servers"
+    assert host.package("chrony").is_installed
+    debian = host.file("/etc/chrony/chrony.conf").exists  # Debian/UOS layout; Red Hat/Kylin: /etc/chrony.conf
+    conf = host.file("/etc/chrony/chrony.conf" if debian else "/etc/chrony.conf").content_string
+    configured = re.findall(r"^(?:server|pool)\s+(\S+)", conf, re.M)
+    assert configured == servers, conf
+    unit = "chrony" if debian else "chronyd"
+    assert host.service(unit).is_enabled
+    # in a container the unit's condition (CAP_SYS_TIME) is false: enabled, not running, and no failure
+    assert host.run(f"systemctl is-failed {unit}").stdout.strip() != "failed"
+
+
+def test_l3_ces1_26_aide_database_and_daily_check(host: Any) -> None:
+    assert host.package("aide").is_installed
+    with host.sudo():
+        assert host.file("/var/lib/aide/aide.db").is_file
+        assert host.file("/var/lib/aide/aide.db").size > 0
+    # the package's own daily check (bookworm: the timer), not a second one of the role's
+    assert host.service("dailyaidecheck.timer").is_enabled
+    assert host.run("systemctl is-active dailyaidecheck.timer").stdout.strip() == "active"
+    assert not host.file("/etc/cron.d/courtops-harden-aide").exists

@@ -12,6 +12,23 @@ revert=0
 if [ "${1:-}" = --revert ]; then revert=1; shift; fi
 src=${1:?usage: courtops-harden-restore.sh [--revert] BACKUP_DIR}
 n=0
+# packages the change installed (L3-CES1-13 chrony, L3-CES1-26 AIDE) are purged first: their files,
+# units and accounts go with them, and the files restored below (passwd, group…) are then the originals
+if [ -s "$src/packages.installed" ]; then
+  purge=()
+  while IFS= read -r pkg; do
+    if [ -z "$pkg" ]; then continue; fi
+    if command -v dpkg-query >/dev/null; then
+      dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null | grep -qx installed && purge+=("$pkg")
+    elif rpm -q "$pkg" >/dev/null 2>&1; then purge+=("$pkg"); fi
+  done < "$src/packages.installed"
+  if [ "${#purge[@]}" -gt 0 ]; then
+    if command -v apt-get >/dev/null; then
+      DEBIAN_FRONTEND=noninteractive apt-get purge -y -q "${purge[@]}" >/dev/null
+    else "$(command -v dnf || command -v yum)" remove -y -q "${purge[@]}" >/dev/null; fi
+    n=$((n+${#purge[@]})); echo "purged ${purge[*]}"
+  fi
+fi
 if [ -d "$src/files" ]; then
   while IFS= read -r -d '' f; do
     path="${f#"$src/files"}"
